@@ -1,0 +1,13 @@
+-- Published plans for the three product lines. Prices are in minor units (USD cents).
+-- Stripe price ids are filled per deployment (see README, "Deploy").
+INSERT INTO plans (id, plan_type, name, description, features, storage_limit_bytes, price_minor, currency, billing_period, monthly_credits, stripe_price_id, published, sort_order, created_at) VALUES
+('plan_cg_free', 'clientGallery', 'Free', 'Start sharing client galleries at no cost.', '["3 GB storage","Unlimited collections","Client download links"]', 3221225472, 0, 'usd', 'monthly', 0, NULL, 1, 10, 1767225600000),
+('plan_cg_pro', 'clientGallery', 'Pro', 'For working photographers with busy seasons.', '["100 GB storage","Custom categories","Presigned direct uploads","Priority support"]', 107374182400, 1500, 'usd', 'monthly', 0, NULL, 1, 20, 1767225600000),
+('plan_cg_pro_annual', 'clientGallery', 'Pro (annual)', 'Pro billed yearly: two months free.', '["100 GB storage","Custom categories","Presigned direct uploads","Priority support"]', 107374182400, 15000, 'usd', 'annual', 0, NULL, 1, 25, 1767225600000),
+('plan_cg_studio', 'clientGallery', 'Studio', 'For studios with teams and large archives.', '["1 TB storage","Teams and access rights","v1 galleries API","Priority support"]', 1099511627776, 3500, 'usd', 'monthly', 0, NULL, 1, 30, 1767225600000),
+('plan_drive_free', 'drive', 'Free', 'Personal file storage with folders and a Recycle Bin.', '["5 GB storage","Folders and Recycle Bin","Presigned uploads"]', 5368709120, 0, 'usd', 'monthly', 0, NULL, 1, 10, 1767225600000),
+('plan_drive_plus', 'drive', 'Plus', 'More room for growing teams.', '["200 GB storage","Partner app folders","30-day Recycle Bin"]', 214748364800, 800, 'usd', 'monthly', 0, NULL, 1, 20, 1767225600000),
+('plan_drive_pro', 'drive', 'Pro', 'Large archives and heavy media.', '["2 TB storage","Partner app folders","30-day Recycle Bin","Priority support"]', 2199023255552, 2000, 'usd', 'monthly', 0, NULL, 1, 30, 1767225600000),
+('plan_msg_free', 'messaging', 'Starter', 'Try an AI chat agent on your site.', '["100 AI credits a month","1 website widget","Up to 25 agents"]', 0, 0, 'usd', 'monthly', 100, NULL, 1, 10, 1767225600000),
+('plan_msg_growth', 'messaging', 'Growth', 'For shops with steady chat traffic.', '["5,000 AI credits a month","Dynamic skills webhooks","Human handoff webhooks"]', 0, 2900, 'usd', 'monthly', 5000, NULL, 1, 20, 1767225600000),
+('plan_msg_scale', 'messaging', 'Scale', 'High-volume support and sales.', '["25,000 AI credits a month","Dynamic skills webhooks","Human handoff webhooks","Priority support"]', 0, 9900, 'usd', 'monthly', 25000, NULL, 1, 30, 1767225600000);

@@ -1,0 +1,106 @@
+import { z } from "@hono/zod-openapi";
+import { PRODUCT_LINES } from "../db/schema";
+
+export const ACCOUNT_TYPES = ["studio", "drive", "messaging"] as const;
+export type AccountType = (typeof ACCOUNT_TYPES)[number];
+
+const Email = z.string().trim().toLowerCase().max(254).pipe(z.email()).openapi({ example: "studio@example.com" });
+const Password = z.string().min(8, "at least 8 characters").max(128, "at most 128 characters");
+
+/** Absolute https URL, or http on localhost (where partners develop). */
+export const ReturnUrl = z
+  .string()
+  .max(2000)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      const local = u.hostname === "localhost" || u.hostname === "127.0.0.1";
+      return u.protocol === "https:" || (u.protocol === "http:" && local);
+    } catch {
+      return false;
+    }
+  }, "must be an absolute https URL (http only for localhost)");
+
+export const RegisterBody = z
+  .object({
+    email: Email,
+    password: Password,
+    displayName: z.string().trim().min(1).max(100).openapi({ example: "My Studio" }),
+    accountType: z.enum(ACCOUNT_TYPES),
+    planId: z.string().min(1).max(100).optional(),
+    successUrl: ReturnUrl.optional(),
+    cancelUrl: ReturnUrl.optional(),
+  })
+  .strict()
+  .openapi("RegisterRequest");
+
+export const RegisterResponse = z
+  .object({
+    profileId: z.string(),
+    email: z.string(),
+    displayName: z.string(),
+    accountType: z.enum(ACCOUNT_TYPES),
+    studioId: z.string().optional(),
+    driveId: z.string().optional(),
+    messagingAccountId: z.string().optional(),
+    apiKey: z.string().optional().openapi({ description: "Client Gallery key (sk_…), shown once" }),
+    driveApiKey: z.string().optional().openapi({ description: "Drive key (drv_…), shown once" }),
+    messagingApiKey: z.string().optional().openapi({ description: "Messaging key (msg_…), shown once" }),
+    plan: z.object({ id: z.string(), name: z.string(), price: z.number() }),
+    requiresPayment: z.boolean(),
+  })
+  .openapi("RegisterResponse");
+
+export const LoginBody = z
+  .object({ email: Email, password: z.string().min(1).max(128) })
+  .strict()
+  .openapi("LoginRequest");
+
+export const ProductLineSchema = z.enum(PRODUCT_LINES);
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    productLine: ProductLineSchema,
+    label: z.string(),
+    displayPrefix: z.string(),
+    last4: z.string(),
+    partnerAppId: z.string().nullable(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+  })
+  .openapi("ApiKey");
+
+export const CreateKeyBody = z
+  .object({ productLine: ProductLineSchema, label: z.string().trim().min(1).max(60).optional() })
+  .strict();
+
+export const CreatedKeySchema = ApiKeySchema.extend({ key: z.string().openapi({ description: "The full key, shown once" }) }).openapi(
+  "CreatedApiKey",
+);
+
+export const AccountSchema = z
+  .object({
+    profile: z.object({
+      id: z.string(),
+      email: z.string(),
+      displayName: z.string(),
+      role: z.enum(["user", "staff"]),
+      accountType: z.enum(ACCOUNT_TYPES),
+      createdAt: z.string(),
+    }),
+    authenticatedBy: z.enum(["session", "apiKey"]),
+    keyProductLine: ProductLineSchema.optional(),
+    productLines: z.array(
+      z.object({
+        productLine: ProductLineSchema,
+        spaceId: z.string(),
+        plan: z.object({ id: z.string(), name: z.string(), price: z.number() }),
+        status: z.string(),
+        activeKeys: z.number().int(),
+      }),
+    ),
+  })
+  .openapi("Account");
+
+export const IdParam = z.object({ id: z.string().min(1).max(64) });

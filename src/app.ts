@@ -1,0 +1,128 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { ZodError } from "zod";
+import { accountRoutes } from "./accounts/routes";
+import { getDb } from "./db";
+import { ensureDemoData } from "./dev/seed";
+import type { AppEnv } from "./env";
+import { pageRoutes } from "./pages/routes";
+import { plansRoutes } from "./plans/routes";
+import { ApiError } from "./platform/errors";
+import { jsonBodyOnly, sameOriginOnly } from "./platform/http";
+import { newId } from "./platform/ids";
+import { zodDetail } from "./platform/openapi";
+import { renderErrorPage } from "./pages/error";
+
+/** Routes whose bodies are not JSON (multipart uploads, raw webhook payloads). */
+const NON_JSON_ROUTES = [/^\/api\/upload$/, /^\/api\/drive\/upload$/, /^\/api\/webhooks\//];
+/** Routes that browsers may call cross-site without an API key (they set no cookie or need none). */
+const CROSS_SITE_ROUTES = [/^\/api\/register$/, /^\/api\/webhooks\//, /^\/api\/integrations\/connect\/(exchange|verify)$/, /^\/api\/messaging\/embed\//];
+
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+function errorBody(c: Context<AppEnv>, code: string, detail?: unknown) {
+  return { error: code, ...(detail === undefined ? {} : { detail }), requestId: c.get("requestId") };
+}
+
+/** Builds the whole application: shared middleware, then each feature's routes. */
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use("*", async (c, next) => {
+    c.set("requestId", c.req.header("cf-ray") ?? newId("req"));
+    c.set("db", getDb(c.env.DB));
+    if (c.env.DEMO_SEED === "true") await ensureDemoData(c.env);
+    await next();
+    c.header("X-Request-Id", c.get("requestId"));
+  });
+
+  app.use(
+    "/api/*",
+    cors({
+      origin: "*",
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+      allowHeaders: ["Content-Type", "x-api-key", "x-gellhub-integration-client-id", "x-gellhub-embed-id"],
+      exposeHeaders: ["X-Request-Id", "Retry-After"],
+      maxAge: 600,
+    }),
+  );
+  app.use("/api/*", async (c, next) => {
+    const path = c.req.path;
+    if (NON_JSON_ROUTES.some((r) => r.test(path))) return next();
+    return bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: () => {
+        throw new ApiError("payload_too_large", `JSON bodies are limited to ${JSON_BODY_LIMIT} bytes`);
+      },
+    })(c, async () => {
+      await jsonBodyOnly()(c, next);
+    });
+  });
+  app.use("*", async (c, next) => {
+    if (CROSS_SITE_ROUTES.some((r) => r.test(c.req.path))) return next();
+    return sameOriginOnly()(c, next);
+  });
+
+  app.route("/", plansRoutes);
+  app.route("/", accountRoutes);
+  app.route("/", pageRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "x-api-key" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "Session", { type: "apiKey", in: "cookie", name: "gh_session" });
+  app.openAPIRegistry.registerComponent("schemas", "Error", {
+    type: "object",
+    required: ["error"],
+    properties: {
+      error: { type: "string", description: "Stable machine code, e.g. invalid_request" },
+      detail: { description: "Human-readable text or a list of validation issues" },
+      requestId: { type: "string" },
+    },
+  });
+  app.doc31("/api/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "GellHub API",
+      version: "1.0.0",
+      description: "Client Gallery, Drive, Messaging, Billing and partner APIs. Authenticate with `x-api-key` (sk_…, drv_…, msg_…).",
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith("/api/")) return c.json(errorBody(c, "not_found", `No route ${c.req.method} ${c.req.path}`), 404);
+    return renderErrorPage(c, 404, "Page not found", "The page you asked for does not exist.");
+  });
+
+  app.onError((err, c) => {
+    const api = c.req.path.startsWith("/api/");
+    let status: number;
+    let code: string;
+    let detail: unknown;
+    if (err instanceof ApiError) {
+      status = err.status;
+      code = err.code;
+      detail = err.detail;
+      for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+    } else if (err instanceof ZodError) {
+      status = 400;
+      code = "invalid_request";
+      detail = zodDetail(err);
+    } else if (err instanceof HTTPException && err.status < 500) {
+      status = err.status;
+      code = /malformed json/i.test(err.message) ? "invalid_json" : status === 413 ? "payload_too_large" : "invalid_request";
+      detail = err.message || undefined;
+    } else {
+      console.error(JSON.stringify({ requestId: c.get("requestId"), error: String(err), stack: (err as Error)?.stack }));
+      status = 500;
+      code = "internal_error";
+      detail = "Something went wrong on our side";
+    }
+    if (!api) return renderErrorPage(c, status, status === 404 ? "Not found" : "Something went wrong", typeof detail === "string" ? detail : code);
+    return c.json(errorBody(c, code, detail), status as 400);
+  });
+
+  return app;
+}

@@ -1,0 +1,13 @@
+import { createApp } from "./app";
+import { getDb } from "./db";
+import type { Env } from "./env";
+import { pruneRateLimits } from "./platform/rate-limit";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  async scheduled(controller, env) {
+    await pruneRateLimits(getDb(env.DB), controller.scheduledTime, 24 * 3600_000);
+  },
+} satisfies ExportedHandler<Env>;

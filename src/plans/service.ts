@@ -1,0 +1,60 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "../db";
+import { plans, type PlanType, type ProductLine } from "../db/schema";
+import type { PublicPlan } from "./schemas";
+
+export type PlanRow = typeof plans.$inferSelect;
+
+export const LINE_OF_PLAN_TYPE: Record<PlanType, ProductLine> = {
+  clientGallery: "gallery",
+  drive: "drive",
+  messaging: "messaging",
+};
+export const PLAN_TYPE_OF_LINE: Record<ProductLine, PlanType> = {
+  gallery: "clientGallery",
+  drive: "drive",
+  messaging: "messaging",
+};
+
+/** The public shape of a plan, exactly the documented fields. */
+export function toPublicPlan(p: PlanRow): PublicPlan {
+  const out: PublicPlan = {
+    id: p.id,
+    planType: p.planType,
+    name: p.name,
+    description: p.description,
+    features: p.features,
+    storageLimitBytes: p.storageLimitBytes,
+    price: p.priceMinor / 100,
+    billingPeriod: p.billingPeriod,
+    clientGalleryEnabled: p.planType === "clientGallery",
+  };
+  if (p.planType === "messaging") out.monthlyCredits = p.monthlyCredits;
+  return out;
+}
+
+/** Published plans, optionally of one line, cheapest first. */
+export async function listPublishedPlans(db: Db, type?: PlanType): Promise<PlanRow[]> {
+  return db
+    .select()
+    .from(plans)
+    .where(type ? and(eq(plans.published, true), eq(plans.planType, type)) : eq(plans.published, true))
+    .orderBy(asc(plans.planType), asc(plans.sortOrder))
+    .all();
+}
+
+export async function getPlan(db: Db, id: string): Promise<PlanRow | null> {
+  return (await db.select().from(plans).where(eq(plans.id, id)).get()) ?? null;
+}
+
+/** The free (price 0) published plan of a line: what a new space starts on. */
+export async function getFreePlan(db: Db, type: PlanType): Promise<PlanRow> {
+  const row = await db
+    .select()
+    .from(plans)
+    .where(and(eq(plans.planType, type), eq(plans.priceMinor, 0), eq(plans.published, true)))
+    .orderBy(asc(plans.sortOrder))
+    .get();
+  if (!row) throw new Error(`no free ${type} plan is published`);
+  return row;
+}
