@@ -66,6 +66,7 @@ export function createApp() {
     return sameOriginOnly()(c, next);
   });
 
+  app.get("/api/health", (c) => c.json({ ok: true }));
   app.route("/", plansRoutes);
   app.route("/", accountRoutes);
   app.route("/", pageRoutes);

@@ -225,6 +225,6 @@ pageRoutes.post("/dashboard/product-lines", (c) =>
 pageRoutes.get("/docs", (c) =>
   c.html(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>API reference · GellHub</title></head>` +
-      `<body><script id="api-reference" data-url="/api/openapi.json"></script><script src="/assets/scalar/standalone.js"></script></body></html>`,
+      `<body><script id="api-reference" data-url="/api/openapi.json" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"telemetry":false}'></script><script src="/assets/scalar/standalone.js"></script></body></html>`,
   ),
 );
