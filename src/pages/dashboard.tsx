@@ -41,7 +41,7 @@ export const Dashboard: FC<DashboardProps> = ({ overview, keys, newKey, error })
           <div class="card" data-line={l.productLine}>
             <h3>{LINE_LABEL[l.productLine]}</h3>
             <p>
-              {l.plan.name} · {money(l.plan.price)}{" "}
+              {l.plan.name} plan{l.plan.price > 0 ? ` · ${money(l.plan.price)}` : ""}{" "}
               <span class={`pill ${l.status === "active" || l.status === "trialing" ? "ok" : "warn"}`}>{l.status}</span>
             </p>
             <p class="muted">
