@@ -38,6 +38,7 @@ export async function startDevServer({ vars = {}, quiet = true } = {}) {
     PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH}`,
     CI: "true",
     WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
     NO_COLOR: "1",
   };
   if (!existsSync(join(ROOT, "dist", "public"))) run(process.execPath, [join(ROOT, "src", "dev", "build-assets.mjs")], env);
