@@ -5,6 +5,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { accountRoutes } from "./accounts/routes";
+import { galleryFeature } from "./gallery";
 import { getDb } from "./db";
 import { ensureDemoData } from "./dev/seed";
 import type { AppEnv } from "./env";
@@ -19,7 +20,7 @@ import { renderErrorPage } from "./pages/error";
 /** Routes whose bodies are not JSON (multipart uploads, raw webhook payloads). */
 const NON_JSON_ROUTES = [/^\/api\/upload$/, /^\/api\/drive\/upload$/, /^\/api\/webhooks\//];
 /** Routes that browsers may call cross-site without an API key (they set no cookie or need none). */
-const CROSS_SITE_ROUTES = [/^\/api\/register$/, /^\/api\/webhooks\//, /^\/api\/integrations\/connect\/(exchange|verify)$/, /^\/api\/messaging\/embed\//];
+const CROSS_SITE_ROUTES = [/^\/api\/register$/, /^\/api\/webhooks\//, /^\/api\/integrations\/connect\/(exchange|verify)$/, /^\/api\/messaging\/embed\//, /^\/storage\/s3\//];
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -69,6 +70,7 @@ export function createApp() {
   app.get("/api/health", (c) => c.json({ ok: true }));
   app.route("/", plansRoutes);
   app.route("/", accountRoutes);
+  app.route("/", galleryFeature);
   app.route("/", pageRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "x-api-key" });

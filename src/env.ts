@@ -11,6 +11,15 @@ export interface Env {
   PASSWORD_PEPPER?: string;
   /** "true" only under `npm run dev`: seeds the demo accounts on first request. */
   DEMO_SEED?: string;
+  /** R2's S3 endpoint, `https://<account_id>.r2.cloudflarestorage.com`. Unset on localhost: the Worker serves /storage/s3 itself. */
+  R2_S3_ENDPOINT?: string;
+  /** Bucket name for presigned URLs; defaults to `gellhub-files` (must match the FILES binding). */
+  R2_BUCKET_NAME?: string;
+  /** R2 API token credentials (secrets) used to sign presigned PUT URLs. */
+  R2_ACCESS_KEY_ID?: string;
+  R2_SECRET_ACCESS_KEY?: string;
+  /** HS256 secret (>= 32 chars) for /api/media?t= tokens (secret; localhost falls back to a dev value). */
+  MEDIA_TOKEN_SECRET?: string;
 }
 
 /** Who is calling: filled by the auth middleware, read by routes only. */

@@ -1,2 +1,4 @@
 export * from "./accounts";
 export * from "./plans";
+export * from "./gallery";
+export * from "./storage";

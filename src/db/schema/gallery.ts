@@ -1,0 +1,48 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Client Gallery categories of a studio (e.g. Weddings, Portraits). */
+export const categories = sqliteTable(
+  "categories",
+  {
+    id: text("id").primaryKey(),
+    studioId: text("studio_id").notNull(),
+    name: text("name").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("categories_studio_idx").on(t.studioId, t.name)],
+);
+
+/** A client gallery: one shoot for one client. */
+export const collections = sqliteTable(
+  "collections",
+  {
+    id: text("id").primaryKey(),
+    studioId: text("studio_id").notNull(),
+    name: text("name").notNull(),
+    clientName: text("client_name").notNull().default(""),
+    /** Shoot date, `YYYY-MM-DD`. */
+    date: text("date"),
+    categoryId: text("category_id"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("collections_studio_idx").on(t.studioId, t.createdAt), index("collections_category_idx").on(t.studioId, t.categoryId)],
+);
+
+/** Gallery assets: one row per completed upload; the bytes live in R2 under storage_key. */
+export const files = sqliteTable(
+  "files",
+  {
+    id: text("id").primaryKey(),
+    studioId: text("studio_id").notNull(),
+    collectionId: text("collection_id").notNull(),
+    storageKey: text("storage_key").notNull(),
+    name: text("name").notNull(),
+    contentType: text("content_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    clientName: text("client_name").notNull().default(""),
+    folderPath: text("folder_path").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("files_storage_key_uq").on(t.storageKey), index("files_collection_idx").on(t.collectionId, t.createdAt, t.id)],
+);

@@ -1,0 +1,207 @@
+import { Hono, type Context } from "hono";
+import { NONCE, secureHeaders } from "hono/secure-headers";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { Layout } from "../pages/layout";
+import { currentProfile } from "../platform/auth";
+import { ApiError } from "../platform/errors";
+import { CategoryBody, CollectionIdParam, CreateCollectionBody, FileIdParam, ListFilesQuery } from "./schemas";
+import {
+  createCategory,
+  createCollection,
+  deleteCategory,
+  deleteCollection,
+  deleteFile,
+  getCollection,
+  getStudio,
+  listCategories,
+  listCollections,
+  listFiles,
+  renameCategory,
+  studioStorage,
+  updateCollection,
+} from "./service";
+import { GalleryPage, type GalleryPageProps } from "./views";
+
+/** The Client Gallery dashboard page (server-rendered forms plus one upload island). */
+export const galleryPageRoutes = new Hono<AppEnv>();
+
+const BASE = "/dashboard/gallery";
+
+// Direct uploads PUT to R2's endpoint in production, so it joins connect-src.
+const storageOrigin = (c: Context) => {
+  const endpoint = (c.env as AppEnv["Bindings"]).R2_S3_ENDPOINT;
+  try {
+    return endpoint ? new URL(endpoint).origin : "";
+  } catch {
+    return "";
+  }
+};
+
+const security = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: [NONCE],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", "data:", "blob:"],
+    mediaSrc: ["'self'"],
+    connectSrc: ["'self'", storageOrigin],
+    frameAncestors: ["'none'"],
+  },
+  referrerPolicy: "same-origin",
+});
+
+type User = NonNullable<Awaited<ReturnType<typeof currentProfile>>>;
+galleryPageRoutes.use(BASE, security);
+galleryPageRoutes.use(`${BASE}/*`, security);
+const requireUser = async (c: Context<AppEnv>, next: () => Promise<void>) => {
+  const user = await currentProfile(c);
+  if (!user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+  c.set("auth", { profileId: user.id, via: "session" });
+  c.set("user" as never, user as never);
+  await next();
+};
+galleryPageRoutes.use(BASE, requireUser);
+galleryPageRoutes.use(`${BASE}/*`, requireUser);
+const userOf = (c: Context<AppEnv>) => c.get("user" as never) as User;
+
+function message(err: unknown): string {
+  if (err instanceof z.ZodError) {
+    const i = err.issues[0]!;
+    return `${i.path.join(".") || "form"}: ${i.message}`;
+  }
+  if (err instanceof ApiError) return typeof err.detail === "string" ? err.detail : err.code;
+  throw err;
+}
+
+const PageQuery = z.object({
+  category: z.string().max(64).optional(),
+  collection: z.string().max(64).optional(),
+  cursor: ListFilesQuery.shape.cursor,
+});
+
+async function render(c: Context<AppEnv>, error: string | null = null, status = 200) {
+  const user = userOf(c);
+  const studio = await c.var.db.query.studios.findFirst({ where: (s, { eq }) => eq(s.profileId, user.id) });
+  if (!studio) {
+    return c.html(
+      <Layout title="Client Gallery" user={user}>
+        <h1>Client Gallery</h1>
+        <p class="muted">Client Gallery is not enabled on this account. Enable it from the dashboard first.</p>
+        <a class="btn" href="/dashboard">
+          Back to dashboard
+        </a>
+      </Layout>,
+      404,
+    );
+  }
+  const q = PageQuery.safeParse(c.req.query());
+  const query = q.success ? q.data : {};
+  const filter = query.category || undefined;
+  const now = Date.now();
+  const [storage, categories, collections] = await Promise.all([
+    studioStorage(c.var.db, studio),
+    listCategories(c.var.db, studio.id),
+    listCollections(c.var.db, studio.id, filter),
+  ]);
+  let selected: GalleryPageProps["selected"] = null;
+  if (query.collection) {
+    try {
+      const collection = await getCollection(c.var.db, studio.id, query.collection);
+      const files = await listFiles(c.var.db, c.env, studio.id, collection.id, { limit: 60, cursor: query.cursor }, new URL(c.req.url).origin, now);
+      selected = { collection, files };
+    } catch (err) {
+      error ??= message(err);
+      status = status === 200 ? 404 : status;
+    }
+  }
+  return c.html(
+    <Layout title="Client Gallery" user={user}>
+      <GalleryPage
+        studioId={studio.id}
+        storage={storage}
+        categories={categories}
+        collections={collections}
+        filter={filter}
+        selected={selected}
+        error={error}
+        nonce={c.get("secureHeadersNonce")}
+      />
+    </Layout>,
+    status as 200,
+  );
+}
+
+galleryPageRoutes.get(BASE, (c) => render(c));
+
+/** Runs a form action; success redirects (303) to `target`, failure re-renders with the message. */
+async function action(c: Context<AppEnv>, run: (studio: { id: string; profileId: string }, form: Record<string, unknown>) => Promise<string>) {
+  try {
+    const studio = await getStudio(c.var.db, c.var.auth.profileId);
+    const form = (await c.req.parseBody()) as Record<string, unknown>;
+    return c.redirect(await run(studio, form), 303);
+  } catch (err) {
+    const status = err instanceof ApiError ? err.status : 400;
+    return render(c, message(err), status);
+  }
+}
+
+const text = (v: unknown) => (typeof v === "string" ? v : "");
+const collectionFields = (form: Record<string, unknown>) => ({
+  name: text(form.name),
+  clientName: text(form.clientName),
+  date: text(form.date) || null,
+  categoryId: text(form.categoryId) || null,
+});
+const IdParam = z.object({ id: z.string().min(1).max(64) });
+
+galleryPageRoutes.post(`${BASE}/categories`, (c) =>
+  action(c, async (studio, form) => {
+    await createCategory(c.var.db, studio.id, CategoryBody.parse({ name: text(form.name) }).name, Date.now());
+    return BASE;
+  }),
+);
+
+galleryPageRoutes.post(`${BASE}/categories/:id/rename`, (c) =>
+  action(c, async (studio, form) => {
+    await renameCategory(c.var.db, studio.id, IdParam.parse(c.req.param()).id, CategoryBody.parse({ name: text(form.name) }).name);
+    return BASE;
+  }),
+);
+
+galleryPageRoutes.post(`${BASE}/categories/:id/delete`, (c) =>
+  action(c, async (studio) => {
+    await deleteCategory(c.var.db, studio.id, IdParam.parse(c.req.param()).id, Date.now());
+    return BASE;
+  }),
+);
+
+galleryPageRoutes.post(`${BASE}/collections`, (c) =>
+  action(c, async (studio, form) => {
+    const col = await createCollection(c.var.db, studio.id, CreateCollectionBody.parse(collectionFields(form)), Date.now());
+    return `${BASE}?collection=${col.id}`;
+  }),
+);
+
+galleryPageRoutes.post(`${BASE}/collections/:id`, (c) =>
+  action(c, async (studio, form) => {
+    const { id } = CollectionIdParam.parse(c.req.param());
+    await updateCollection(c.var.db, studio.id, id, CreateCollectionBody.parse(collectionFields(form)), Date.now());
+    return `${BASE}?collection=${id}`;
+  }),
+);
+
+galleryPageRoutes.post(`${BASE}/collections/:id/delete`, (c) =>
+  action(c, async (studio) => {
+    await deleteCollection(c.var.db, c.env.FILES, studio.id, CollectionIdParam.parse(c.req.param()).id);
+    return BASE;
+  }),
+);
+
+galleryPageRoutes.post(`${BASE}/collections/:id/files/:fileId/delete`, (c) =>
+  action(c, async (studio) => {
+    const { id, fileId } = FileIdParam.parse(c.req.param());
+    await deleteFile(c.var.db, c.env.FILES, studio.id, id, fileId);
+    return `${BASE}?collection=${id}`;
+  }),
+);

@@ -1,0 +1,121 @@
+import { z } from "@hono/zod-openapi";
+
+const Id = (prefix: string) => z.string().min(1).max(64).openapi({ example: `${prefix}_3fZk9QmP2xLw7RtB` });
+const Name = z.string().trim().min(1).max(200);
+const ClientName = z.string().trim().max(200);
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "must be a real date");
+const ContentType = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(127)
+  .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, "must be a MIME type like image/jpeg");
+/** R2 takes up to 5 GiB in one PUT. */
+export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024 * 1024;
+const SizeBytes = z.number().int().min(1).max(MAX_UPLOAD_BYTES);
+
+export const CollectionIdParam = z.object({ id: Id("col") });
+export const CategoryIdParam = z.object({ id: Id("cat") });
+export const FileIdParam = z.object({ id: Id("col"), fileId: Id("gf") });
+
+export const CategorySchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi("Category");
+export const CategoryBody = z.object({ name: Name.openapi({ example: "General" }) }).strict().openapi("CategoryRequest");
+
+export const CollectionSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    clientName: z.string(),
+    date: z.string().nullable(),
+    categoryId: z.string().nullable(),
+    fileCount: z.number().int(),
+    totalBytes: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Collection");
+
+export const CreateCollectionBody = z
+  .object({
+    name: Name.openapi({ example: "Wedding 2024" }),
+    clientName: ClientName.optional().openapi({ example: "John Doe" }),
+    date: IsoDate.nullish().openapi({ example: "2024-06-15" }),
+    categoryId: Id("cat").nullish(),
+  })
+  .strict()
+  .openapi("CreateCollectionRequest");
+
+export const UpdateCollectionBody = z
+  .object({ name: Name.optional(), clientName: ClientName.optional(), date: IsoDate.nullish(), categoryId: Id("cat").nullish() })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, "send at least one field")
+  .openapi("UpdateCollectionRequest");
+
+export const ListCollectionsQuery = z.object({ categoryId: Id("cat").optional() });
+
+export const FileSchema = z
+  .object({
+    id: z.string(),
+    collectionId: z.string(),
+    name: z.string(),
+    contentType: z.string(),
+    sizeBytes: z.number().int(),
+    clientName: z.string(),
+    storageKey: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi("GalleryFile");
+
+export const FileWithUrlSchema = FileSchema.extend({
+  url: z.string().openapi({ description: "Signed URL: GET streams the file (Range supported)" }),
+  mediaToken: z.string(),
+  expiresAt: z.string().openapi({ description: "When url and mediaToken stop working" }),
+}).openapi("GalleryFileWithUrl");
+
+export const FilesPage = z
+  .object({ files: z.array(FileWithUrlSchema), nextCursor: z.string().nullable() })
+  .openapi("GalleryFilesPage");
+
+export const ListFilesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(200).optional(),
+});
+
+export const PresignBody = z
+  .object({
+    collectionId: Id("col"),
+    clientName: ClientName.optional(),
+    fileName: z.string().min(1).max(255),
+    contentType: ContentType.optional(),
+    sizeBytes: SizeBytes,
+  })
+  .strict()
+  .openapi("PresignRequest");
+
+export const PresignResponse = z
+  .object({
+    uploadUrl: z.string(),
+    storageKey: z.string(),
+    headers: z.object({ "Content-Type": z.string() }),
+    expiresAt: z.string(),
+  })
+  .openapi("PresignResponse");
+
+export const CompleteBody = z
+  .object({
+    collectionId: Id("col").optional(),
+    clientName: ClientName.optional(),
+    storageKey: z.string().min(1).max(512),
+    fileName: z.string().min(1).max(255).optional(),
+    contentType: ContentType.optional(),
+    sizeBytes: SizeBytes.optional(),
+  })
+  .strict()
+  .openapi("CompleteRequest");
+
+export const StorageSchema = z.object({ usedBytes: z.number().int(), limitBytes: z.number().int() }).openapi("StorageUsage");
+
+export const MediaQuery = z.object({ t: z.string().min(1).max(2000) });

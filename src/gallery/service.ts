@@ -1,0 +1,406 @@
+import { and, asc, desc, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db";
+import { categories, collections, files, studios } from "../db/schema";
+import type { Env } from "../env";
+import { ApiError, notFound } from "../platform/errors";
+import { base64url, fromBase64url, newId } from "../platform/ids";
+import {
+  abandonUpload,
+  completeUpload,
+  createUploadIntent,
+  getStorageLimit,
+  getStorageSummary,
+  getUploadIntent,
+  importMediaKey,
+  mediaTokenKey,
+  MEDIA_TOKEN_TTL_SECONDS,
+  mintMediaToken,
+  normalizeContentType,
+  presignPut,
+  releaseUsedStatement,
+  s3Config,
+  safeKeySegment,
+  type OwnerRef,
+  type UploadIntent,
+} from "../platform/storage";
+
+export const MEDIA_AUDIENCE = "gallery";
+/** Proxy uploads pass through Worker memory: keep them small, presign anything bigger. */
+export const PROXY_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
+const PROXY_INTENT_TTL_MS = 10 * 60_000;
+
+type CategoryRow = typeof categories.$inferSelect;
+type CollectionRow = typeof collections.$inferSelect;
+type FileRow = typeof files.$inferSelect;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The studio of a profile; 404 when the profile has no Client Gallery space. */
+export async function getStudio(db: Db, profileId: string) {
+  const studio = await db.select().from(studios).where(eq(studios.profileId, profileId)).get();
+  if (!studio) throw new ApiError("not_found", "This account has no Client Gallery studio");
+  return studio;
+}
+
+const ownerOf = (studioId: string): OwnerRef => ({ kind: "studio", id: studioId });
+
+// ---------- categories ----------
+
+export function toPublicCategory(c: CategoryRow) {
+  return { id: c.id, name: c.name, createdAt: iso(c.createdAt) };
+}
+
+export async function listCategories(db: Db, studioId: string) {
+  const rows = await db.select().from(categories).where(eq(categories.studioId, studioId)).orderBy(asc(categories.name)).all();
+  return rows.map(toPublicCategory);
+}
+
+export async function createCategory(db: Db, studioId: string, name: string, now: number) {
+  const row: CategoryRow = { id: newId("cat"), studioId, name, createdAt: now };
+  await db.insert(categories).values(row);
+  return toPublicCategory(row);
+}
+
+export async function renameCategory(db: Db, studioId: string, id: string, name: string) {
+  const res = await db.update(categories).set({ name }).where(and(eq(categories.id, id), eq(categories.studioId, studioId))).run();
+  if (res.meta.changes !== 1) throw notFound("category");
+  const row = await db.select().from(categories).where(eq(categories.id, id)).get();
+  return toPublicCategory(row!);
+}
+
+/** Deletes a category; its collections stay, uncategorised. */
+export async function deleteCategory(db: Db, studioId: string, id: string, now: number) {
+  const [, del] = await db.batch([
+    db
+      .update(collections)
+      .set({ categoryId: null, updatedAt: now })
+      .where(and(eq(collections.studioId, studioId), eq(collections.categoryId, id))),
+    db.delete(categories).where(and(eq(categories.id, id), eq(categories.studioId, studioId))),
+  ]);
+  if (del.meta.changes !== 1) throw notFound("category");
+}
+
+async function assertCategory(db: Db, studioId: string, categoryId: string | null | undefined) {
+  if (!categoryId) return;
+  const row = await db
+    .select({ id: categories.id })
+    .from(categories)
+    .where(and(eq(categories.id, categoryId), eq(categories.studioId, studioId)))
+    .get();
+  if (!row) throw notFound("category");
+}
+
+// ---------- collections ----------
+
+const fileCount = sql<number>`(SELECT count(*) FROM files WHERE files.collection_id = collections.id)`.mapWith(Number);
+const totalBytes = sql<number>`(SELECT coalesce(sum(files.size_bytes), 0) FROM files WHERE files.collection_id = collections.id)`.mapWith(Number);
+
+export function toPublicCollection(c: CollectionRow & { fileCount: number; totalBytes: number }) {
+  return {
+    id: c.id,
+    name: c.name,
+    clientName: c.clientName,
+    date: c.date,
+    categoryId: c.categoryId,
+    fileCount: c.fileCount,
+    totalBytes: c.totalBytes,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+  };
+}
+
+/** The studio's collections, newest first, optionally of one category. */
+export async function listCollections(db: Db, studioId: string, categoryId?: string) {
+  const where = categoryId ? and(eq(collections.studioId, studioId), eq(collections.categoryId, categoryId)) : eq(collections.studioId, studioId);
+  const rows = await db
+    .select({ c: collections, fileCount, totalBytes })
+    .from(collections)
+    .where(where)
+    .orderBy(desc(collections.createdAt), desc(collections.id))
+    .all();
+  return rows.map((r) => toPublicCollection({ ...r.c, fileCount: r.fileCount, totalBytes: r.totalBytes }));
+}
+
+/** One collection of the studio; another studio's id is a 404. */
+export async function getCollection(db: Db, studioId: string, id: string) {
+  const r = await db
+    .select({ c: collections, fileCount, totalBytes })
+    .from(collections)
+    .where(and(eq(collections.id, id), eq(collections.studioId, studioId)))
+    .get();
+  if (!r) throw notFound("collection");
+  return toPublicCollection({ ...r.c, fileCount: r.fileCount, totalBytes: r.totalBytes });
+}
+
+async function assertCollection(db: Db, studioId: string, id: string) {
+  const row = await db
+    .select({ id: collections.id })
+    .from(collections)
+    .where(and(eq(collections.id, id), eq(collections.studioId, studioId)))
+    .get();
+  if (!row) throw notFound("collection");
+}
+
+export interface CollectionInput {
+  name: string;
+  clientName?: string;
+  date?: string | null;
+  categoryId?: string | null;
+}
+
+export async function createCollection(db: Db, studioId: string, input: CollectionInput, now: number) {
+  await assertCategory(db, studioId, input.categoryId);
+  const row: CollectionRow = {
+    id: newId("col"),
+    studioId,
+    name: input.name,
+    clientName: input.clientName ?? "",
+    date: input.date ?? null,
+    categoryId: input.categoryId ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await db.insert(collections).values(row);
+  return toPublicCollection({ ...row, fileCount: 0, totalBytes: 0 });
+}
+
+export async function updateCollection(db: Db, studioId: string, id: string, input: Partial<CollectionInput>, now: number) {
+  await assertCategory(db, studioId, input.categoryId);
+  const set: Partial<CollectionRow> = { updatedAt: now };
+  if (input.name !== undefined) set.name = input.name;
+  if (input.clientName !== undefined) set.clientName = input.clientName;
+  if (input.date !== undefined) set.date = input.date;
+  if (input.categoryId !== undefined) set.categoryId = input.categoryId;
+  const res = await db.update(collections).set(set).where(and(eq(collections.id, id), eq(collections.studioId, studioId))).run();
+  if (res.meta.changes !== 1) throw notFound("collection");
+  return getCollection(db, studioId, id);
+}
+
+/** Object keys of a collection live under this prefix (see DESIGN.md, Storage). */
+export const collectionPrefix = (studioId: string, collectionId: string) => `gallery/${studioId}/${collectionId}/`;
+
+async function deletePrefix(bucket: R2Bucket, prefix: string) {
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix, cursor, limit: 1000 });
+    if (page.objects.length) await bucket.delete(page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+}
+
+/**
+ * Deletes a collection, its file rows and objects, and frees their bytes from the quota in the
+ * same batch. Uploads still in flight for it fail at /complete and are swept.
+ */
+export async function deleteCollection(db: Db, bucket: R2Bucket, studioId: string, id: string) {
+  const owned = and(eq(collections.id, id), eq(collections.studioId, studioId));
+  const [, , del] = await db.batch([
+    releaseUsedStatement(
+      db,
+      ownerOf(studioId),
+      sql`(SELECT coalesce(sum(size_bytes), 0) FROM files WHERE collection_id = ${id} AND studio_id = ${studioId})`,
+      sql`EXISTS (SELECT 1 FROM collections WHERE id = ${id} AND studio_id = ${studioId})`,
+    ),
+    db.delete(files).where(and(eq(files.collectionId, id), eq(files.studioId, studioId), sql`EXISTS (SELECT 1 FROM collections WHERE ${owned})`)),
+    db.delete(collections).where(owned),
+  ]);
+  if (del.meta.changes !== 1) throw notFound("collection");
+  await deletePrefix(bucket, collectionPrefix(studioId, id));
+}
+
+// ---------- files ----------
+
+export function toPublicFile(f: FileRow) {
+  return {
+    id: f.id,
+    collectionId: f.collectionId,
+    name: f.name,
+    contentType: f.contentType,
+    sizeBytes: f.sizeBytes,
+    clientName: f.clientName,
+    storageKey: f.storageKey,
+    createdAt: iso(f.createdAt),
+  };
+}
+
+function encodeCursor(f: FileRow) {
+  return base64url(new TextEncoder().encode(`${f.createdAt}:${f.id}`));
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  try {
+    const [ms, id] = new TextDecoder().decode(fromBase64url(cursor)).split(":");
+    const createdAt = Number(ms);
+    if (!Number.isSafeInteger(createdAt) || !id || id.length > 64) throw new Error("bad cursor");
+    return { createdAt, id };
+  } catch {
+    throw new ApiError("invalid_request", [{ path: "cursor", message: "unknown cursor" }]);
+  }
+}
+
+/**
+ * A page of a collection's files (oldest first, keyset-paginated) with a signed media URL for
+ * each. `origin` is the public origin the URLs point at.
+ */
+export async function listFiles(
+  db: Db,
+  env: Env,
+  studioId: string,
+  collectionId: string,
+  page: { limit: number; cursor?: string },
+  origin: string,
+  now: number,
+) {
+  await assertCollection(db, studioId, collectionId);
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  const base = and(eq(files.collectionId, collectionId), eq(files.studioId, studioId));
+  const rows = await db
+    .select()
+    .from(files)
+    .where(after ? and(base, or(gt(files.createdAt, after.createdAt), and(eq(files.createdAt, after.createdAt), gt(files.id, after.id)))) : base)
+    .orderBy(asc(files.createdAt), asc(files.id))
+    .limit(page.limit + 1)
+    .all();
+  const more = rows.length > page.limit;
+  const slice = more ? rows.slice(0, page.limit) : rows;
+  const secret = await importMediaKey(mediaTokenKey(env, origin));
+  const expiresAt = iso(now + MEDIA_TOKEN_TTL_SECONDS * 1000);
+  const out = await Promise.all(
+    slice.map(async (f) => {
+      const mediaToken = await mintMediaToken(secret, MEDIA_AUDIENCE, { key: f.storageKey, owner: ownerOf(studioId) }, now);
+      return { ...toPublicFile(f), url: `${origin}/api/media?t=${mediaToken}`, mediaToken, expiresAt };
+    }),
+  );
+  return { files: out, nextCursor: more ? encodeCursor(slice[slice.length - 1]!) : null };
+}
+
+/** The studio's file with this storage key (media tokens re-check it exists and is theirs). */
+export async function findFileByKey(db: Db, studioId: string, storageKey: string) {
+  return (await db.select().from(files).where(and(eq(files.storageKey, storageKey), eq(files.studioId, studioId))).get()) ?? null;
+}
+
+/** Deletes one file of a collection, frees its bytes and removes the object. */
+export async function deleteFile(db: Db, bucket: R2Bucket, studioId: string, collectionId: string, fileId: string) {
+  const row = await db
+    .select()
+    .from(files)
+    .where(and(eq(files.id, fileId), eq(files.collectionId, collectionId), eq(files.studioId, studioId)))
+    .get();
+  if (!row) throw notFound("file");
+  const [, del] = await db.batch([
+    releaseUsedStatement(db, ownerOf(studioId), sql`${row.sizeBytes}`, sql`EXISTS (SELECT 1 FROM files WHERE id = ${fileId} AND studio_id = ${studioId})`),
+    db.delete(files).where(and(eq(files.id, fileId), eq(files.studioId, studioId))),
+  ]);
+  if (del.meta.changes !== 1) throw notFound("file");
+  await bucket.delete(row.storageKey);
+}
+
+// ---------- uploads ----------
+
+export interface UploadTarget {
+  collectionId: string;
+  clientName?: string;
+  fileName: string;
+  contentType?: string;
+  sizeBytes: number;
+}
+
+function fileKey(studioId: string, collectionId: string, fileId: string, fileName: string) {
+  return `${collectionPrefix(studioId, collectionId)}${fileId}/${safeKeySegment(fileName)}`;
+}
+
+async function reserve(db: Db, studio: { id: string; profileId: string }, target: UploadTarget, now: number, urlExpiresAt: number) {
+  await assertCollection(db, studio.id, target.collectionId);
+  const fileId = newId("gf");
+  const storageKey = fileKey(studio.id, target.collectionId, fileId, target.fileName);
+  const contentType = normalizeContentType(target.contentType);
+  const limitBytes = await getStorageLimit(db, studio.profileId, "clientGallery");
+  await createUploadIntent(db, {
+    owner: ownerOf(studio.id),
+    storageKey,
+    sizeBytes: target.sizeBytes,
+    contentType,
+    limitBytes,
+    meta: { fileId, collectionId: target.collectionId, fileName: target.fileName.slice(0, 255), clientName: target.clientName ?? "" },
+    now,
+    urlExpiresAt,
+  });
+  return { storageKey, contentType };
+}
+
+/**
+ * Step 1 of a direct upload: checks the collection, reserves the declared size against the
+ * plan's limit (413 `storage_limit_exceeded`) and returns a presigned PUT URL for a key the
+ * server picked, with the headers the PUT must send.
+ */
+export async function presignUpload(db: Db, env: Env, studio: { id: string; profileId: string }, target: UploadTarget, requestUrl: string, now: number) {
+  const config = s3Config(env, requestUrl);
+  const expiresAt = now + 15 * 60_000;
+  const { storageKey, contentType } = await reserve(db, studio, target, now, expiresAt);
+  const signed = await presignPut(config, storageKey, contentType, now);
+  return { uploadUrl: signed.uploadUrl, storageKey, headers: signed.headers, expiresAt: iso(signed.expiresAt) };
+}
+
+function insertFileStatement(db: Db, studioId: string, intent: UploadIntent, object: R2Object, guard: SQL, now: number) {
+  const m = intent.meta;
+  // Columns in table order: id, studio_id, collection_id, storage_key, name, content_type, size_bytes, client_name, folder_path, created_at.
+  return db
+    .insert(files)
+    .select(
+      sql`SELECT ${m.fileId}, ${studioId}, ${m.collectionId}, ${intent.storageKey}, ${m.fileName}, ${intent.contentType}, ${object.size}, ${m.clientName ?? ""}, '', ${now}
+        WHERE ${guard}`,
+    );
+}
+
+/**
+ * Step 3 of a direct upload (see completeUpload in platform/storage for the checks). The file
+ * row, the usage and the intent change in one batch; a repeat returns the same file.
+ */
+export async function completeGalleryUpload(
+  db: Db,
+  bucket: R2Bucket,
+  studio: { id: string; profileId: string },
+  body: { storageKey: string; collectionId?: string; sizeBytes?: number; contentType?: string },
+  now: number,
+) {
+  const owner = ownerOf(studio.id);
+  // Keys of other studios never reach a lookup that could tell them apart from unknown ones.
+  if (!body.storageKey.startsWith(`gallery/${studio.id}/`)) throw notFound("upload");
+  const intent = await getUploadIntent(db, owner, body.storageKey);
+  if (intent && body.collectionId && intent.meta.collectionId !== body.collectionId) throw notFound("upload");
+  if (intent && body.sizeBytes !== undefined && body.sizeBytes !== intent.declaredSize) {
+    throw new ApiError("upload_incomplete_or_mismatch", "size_bytes_differs_from_presign", { status: 400 });
+  }
+  const limitBytes = await getStorageLimit(db, studio.profileId, "clientGallery");
+  const { row, created } = await completeUpload(db, bucket, {
+    owner,
+    storageKey: body.storageKey,
+    limitBytes,
+    now,
+    insertRow: (i, object, guard) => insertFileStatement(db, studio.id, i, object, guard, now),
+    findRow: () => findFileByKey(db, studio.id, body.storageKey),
+    claimCondition: (i) => sql`EXISTS (SELECT 1 FROM collections WHERE id = ${i.meta.collectionId} AND studio_id = ${studio.id})`,
+  });
+  return { file: toPublicFile(row), created };
+}
+
+/**
+ * The proxy route: the same reserve -> put -> complete path as a direct upload, with the Worker
+ * doing the PUT. A failed write releases the reservation.
+ */
+export async function proxyUpload(db: Db, bucket: R2Bucket, studio: { id: string; profileId: string }, target: UploadTarget & { file: Blob }, now: number) {
+  const { storageKey, contentType } = await reserve(db, studio, target, now, now + PROXY_INTENT_TTL_MS);
+  const owner = ownerOf(studio.id);
+  try {
+    await bucket.put(storageKey, target.file, { httpMetadata: { contentType } });
+  } catch (err) {
+    const intent = await getUploadIntent(db, owner, storageKey);
+    if (intent) await abandonUpload(db, bucket, owner, intent);
+    throw err;
+  }
+  return completeGalleryUpload(db, bucket, studio, { storageKey }, now);
+}
+
+export async function studioStorage(db: Db, studio: { id: string; profileId: string }) {
+  return getStorageSummary(db, ownerOf(studio.id), studio.profileId);
+}

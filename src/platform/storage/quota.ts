@@ -1,0 +1,71 @@
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../db";
+import { drives, plans, studios, subscriptions, type OwnerKind, type PlanType } from "../../db/schema";
+import { ApiError } from "../errors";
+
+/** A space that owns stored bytes: a studio (Client Gallery) or a drive. */
+export interface OwnerRef {
+  kind: OwnerKind;
+  id: string;
+}
+
+/** The table holding used_bytes / reserved_bytes for each owner kind (identifiers, never user input). */
+export const OWNER_TABLE = { studio: studios, drive: drives } as const;
+export const PLAN_TYPE_OF_OWNER: Record<OwnerKind, PlanType> = { studio: "clientGallery", drive: "drive" };
+
+/** Statuses under which a paid plan's limit applies; anything else falls back to the free plan. */
+const PAID_STATUSES = new Set(["active", "trialing", "past_due"]);
+
+/**
+ * The storage limit in bytes for a profile's product line: the subscribed plan's
+ * storageLimitBytes, or the free plan's when a paid subscription is not in good standing
+ * (or there is no subscription at all).
+ */
+export async function getStorageLimit(db: Db, profileId: string, planType: PlanType): Promise<number> {
+  const row = await db
+    .select({ limit: plans.storageLimitBytes, price: plans.priceMinor, status: subscriptions.status })
+    .from(subscriptions)
+    .innerJoin(plans, eq(plans.id, subscriptions.planId))
+    .where(and(eq(subscriptions.profileId, profileId), eq(subscriptions.planType, planType)))
+    .get();
+  if (row && (row.price === 0 || PAID_STATUSES.has(row.status.toLowerCase()))) return row.limit;
+  const free = await db
+    .select({ limit: plans.storageLimitBytes })
+    .from(plans)
+    .where(and(eq(plans.planType, planType), eq(plans.priceMinor, 0)))
+    .orderBy(asc(plans.sortOrder))
+    .get();
+  return free?.limit ?? 0;
+}
+
+/** Bytes of completed files and bytes reserved by open upload intents. */
+export async function getUsage(db: Db, owner: OwnerRef): Promise<{ usedBytes: number; reservedBytes: number }> {
+  const t = OWNER_TABLE[owner.kind];
+  const row = await db.select({ usedBytes: t.usedBytes, reservedBytes: t.reservedBytes }).from(t).where(eq(t.id, owner.id)).get();
+  return row ?? { usedBytes: 0, reservedBytes: 0 };
+}
+
+/** `{ usedBytes, limitBytes }` for an owner; usedBytes counts completed files and open reservations. */
+export async function getStorageSummary(db: Db, owner: OwnerRef, profileId: string) {
+  const [usage, limitBytes] = await Promise.all([getUsage(db, owner), getStorageLimit(db, profileId, PLAN_TYPE_OF_OWNER[owner.kind])]);
+  return { usedBytes: usage.usedBytes + usage.reservedBytes, limitBytes };
+}
+
+/** SQL for "this owner's used + reserved bytes plus `extra` stays within `limit`". */
+export function fitsQuota(owner: OwnerRef, extra: number, limit: number): SQL {
+  const t = OWNER_TABLE[owner.kind];
+  return sql`(SELECT ${t.usedBytes} + ${t.reservedBytes} FROM ${t} WHERE ${t.id} = ${owner.id}) + ${extra} <= ${limit}`;
+}
+
+/** Statement lowering used_bytes by `bytes` (a SQL expression), never below zero. */
+export function releaseUsedStatement(db: Db, owner: OwnerRef, bytes: SQL, guard?: SQL) {
+  const t = OWNER_TABLE[owner.kind];
+  return db
+    .update(t)
+    .set({ usedBytes: sql`max(0, ${t.usedBytes} - ${bytes})` })
+    .where(guard ? and(eq(t.id, owner.id), guard) : eq(t.id, owner.id));
+}
+
+export function storageLimitExceeded(limit: number): ApiError {
+  return new ApiError("storage_limit_exceeded", `This upload would exceed your plan's storage limit of ${limit} bytes`, { status: 413 });
+}
