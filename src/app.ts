@@ -5,6 +5,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { accountRoutes } from "./accounts/routes";
+import { billingFeature } from "./billing";
 import { galleryFeature } from "./gallery";
 import { getDb } from "./db";
 import { ensureDemoData } from "./dev/seed";
@@ -70,6 +71,7 @@ export function createApp() {
   app.get("/api/health", (c) => c.json({ ok: true }));
   app.route("/", plansRoutes);
   app.route("/", accountRoutes);
+  app.route("/", billingFeature);
   app.route("/", galleryFeature);
   app.route("/", pageRoutes);
 

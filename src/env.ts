@@ -11,6 +11,12 @@ export interface Env {
   PASSWORD_PEPPER?: string;
   /** "true" only under `npm run dev`: seeds the demo accounts on first request. */
   DEMO_SEED?: string;
+  /** Stripe secret key (secret). Unset: billing runs in the local test mode. */
+  STRIPE_SECRET_KEY?: string;
+  /** Signing secret of the Stripe webhook endpoint, `whsec_…` (secret). */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Optional base URL for the Stripe API (a mock or proxy), e.g. `http://localhost:12111`. */
+  STRIPE_API_BASE?: string;
   /** R2's S3 endpoint, `https://<account_id>.r2.cloudflarestorage.com`. Unset on localhost: the Worker serves /storage/s3 itself. */
   R2_S3_ENDPOINT?: string;
   /** Bucket name for presigned URLs; defaults to `gellhub-files` (must match the FILES binding). */

@@ -8,6 +8,7 @@ import {
   requireSession,
   setSessionCookie,
 } from "../platform/auth";
+import { checkoutAfterRegister } from "../billing/service";
 import { isSameOrigin } from "../platform/http";
 import { createRouter, errorResponses } from "../platform/openapi";
 import {
@@ -58,7 +59,17 @@ accountRoutes.openapi(
     const result = await registerAccount(c.var.db, body, Date.now(), c.env.PASSWORD_PEPPER);
     // A cross-site caller (a partner's backend or page) gets keys, never our session cookie.
     if (isSameOrigin(c.req.raw)) setSessionCookie(c, result.sessionRaw);
-    return c.json(result.response as z.infer<typeof RegisterResponse>, 201);
+    // Paid plan: start Stripe Checkout now; the account exists either way.
+    const billing = result.response.requiresPayment
+      ? await checkoutAfterRegister(c.env, c.var.db, {
+          profileId: result.profileId,
+          planId: result.plan.id,
+          successUrl: body.successUrl,
+          cancelUrl: body.cancelUrl,
+          origin: new URL(c.req.url).origin,
+        })
+      : {};
+    return c.json({ ...(result.response as z.infer<typeof RegisterResponse>), ...billing }, 201);
   },
 );
 

@@ -48,6 +48,11 @@ export const RegisterResponse = z
     messagingApiKey: z.string().optional().openapi({ description: "Messaging key (msg_…), shown once" }),
     plan: z.object({ id: z.string(), name: z.string(), price: z.number() }),
     requiresPayment: z.boolean(),
+    checkoutUrl: z.string().optional().openapi({ description: "Paid plans: open in a browser to pay (Stripe Checkout)" }),
+    checkoutError: z
+      .string()
+      .optional()
+      .openapi({ description: "Paid plans: why Checkout could not start; retry POST /api/billing/checkout-session with x-api-key" }),
   })
   .openapi("RegisterResponse");
 

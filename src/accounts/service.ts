@@ -33,7 +33,8 @@ async function productLineStatements(db: Db, profileId: string, line: ProductLin
       ? db.insert(studios).values({ id: spaceId, profileId, name: spaceName, createdAt: now })
       : line === "drive"
         ? db.insert(drives).values({ id: spaceId, profileId, name: spaceName, createdAt: now })
-        : db.insert(messagingAccounts).values({ id: spaceId, profileId, credits: plan.monthlyCredits, createdAt: now });
+        : // A paid plan's credits arrive with its first paid invoice (billing), not before payment.
+          db.insert(messagingAccounts).values({ id: spaceId, profileId, credits: plan.priceMinor > 0 ? 0 : plan.monthlyCredits, createdAt: now });
   const key = await mintApiKey(line);
   const statements: Stmt[] = [
     space,

@@ -52,6 +52,7 @@ export const Layout: FC<LayoutProps> = ({ title, user, children }) => (
             <a href="/#pricing">Pricing</a>
             <a href="/docs">API reference</a>
             {user ? <a href="/dashboard">Dashboard</a> : null}
+            {user ? <a href="/dashboard/billing">Billing</a> : null}
             {user ? <a href="/dashboard/gallery">Gallery</a> : null}
           </nav>
           <nav class="user" aria-label="Account">

@@ -41,6 +41,8 @@ export const subscriptions = sqliteTable(
     stripeCustomerId: text("stripe_customer_id"),
     stripeSubscriptionId: text("stripe_subscription_id"),
     currentPeriodEnd: integer("current_period_end"),
+    /** Watermark (ms): the `created` of the newest Stripe event applied; older events never roll back. */
+    stripeSyncedAt: integer("stripe_synced_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
