@@ -18,7 +18,6 @@ const pageHeaders = secureHeaders({
     scriptSrc: ["'self'"],
     styleSrc: ["'self'", "'unsafe-inline'"],
     imgSrc: ["'self'", "data:"],
-    formAction: ["'self'"],
     frameAncestors: ["'none'"],
   },
   referrerPolicy: "same-origin",
