@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { accountRoutes } from "./accounts/routes";
 import { billingFeature } from "./billing";
+import { connectFeature } from "./connect";
 import { galleryFeature } from "./gallery";
 import { getDb } from "./db";
 import { ensureDemoData } from "./dev/seed";
@@ -71,6 +72,7 @@ export function createApp() {
   app.get("/api/health", (c) => c.json({ ok: true }));
   app.route("/", plansRoutes);
   app.route("/", accountRoutes);
+  app.route("/", connectFeature);
   app.route("/", billingFeature);
   app.route("/", galleryFeature);
   app.route("/", pageRoutes);

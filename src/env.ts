@@ -11,6 +11,13 @@ export interface Env {
   PASSWORD_PEPPER?: string;
   /** "true" only under `npm run dev`: seeds the demo accounts on first request. */
   DEMO_SEED?: string;
+  /** Signs embedded-connect and Google sign-in cookies (secret, >= 32 chars; localhost falls back to a dev value). */
+  CONNECT_COOKIE_SECRET?: string;
+  /** Google sign-in (OpenID Connect); hidden in the UI unless client id and secret are set. */
+  GOOGLE_CLIENT_ID?: string;
+  GOOGLE_CLIENT_SECRET?: string;
+  /** OpenID provider issuer; defaults to https://accounts.google.com. */
+  OIDC_ISSUER?: string;
   /** Stripe secret key (secret). Unset: billing runs in the local test mode. */
   STRIPE_SECRET_KEY?: string;
   /** Signing secret of the Stripe webhook endpoint, `whsec_…` (secret). */

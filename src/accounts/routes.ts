@@ -9,6 +9,7 @@ import {
   setSessionCookie,
 } from "../platform/auth";
 import { checkoutAfterRegister } from "../billing/service";
+import { connectRedirectFor } from "../connect/flow";
 import { isSameOrigin } from "../platform/http";
 import { createRouter, errorResponses } from "../platform/openapi";
 import {
@@ -59,17 +60,20 @@ accountRoutes.openapi(
     const result = await registerAccount(c.var.db, body, Date.now(), c.env.PASSWORD_PEPPER);
     // A cross-site caller (a partner's backend or page) gets keys, never our session cookie.
     if (isSameOrigin(c.req.raw)) setSessionCookie(c, result.sessionRaw);
-    // Paid plan: start Stripe Checkout now; the account exists either way.
-    const billing = result.response.requiresPayment
-      ? await checkoutAfterRegister(c.env, c.var.db, {
-          profileId: result.profileId,
-          planId: result.plan.id,
-          successUrl: body.successUrl,
-          cancelUrl: body.cancelUrl,
-          origin: new URL(c.req.url).origin,
-        })
-      : {};
-    return c.json({ ...(result.response as z.infer<typeof RegisterResponse>), ...billing }, 201);
+    // Embedded connect: the browser goes back to the partner (or through checkout first).
+    const connectRedirect = isSameOrigin(c.req.raw) ? await connectRedirectFor(c, result.profileId, "register") : null;
+    // Paid plan: start Stripe Checkout now (unless connect already routed it); the account exists either way.
+    const billing =
+      result.response.requiresPayment && !connectRedirect
+        ? await checkoutAfterRegister(c.env, c.var.db, {
+            profileId: result.profileId,
+            planId: result.plan.id,
+            successUrl: body.successUrl,
+            cancelUrl: body.cancelUrl,
+            origin: new URL(c.req.url).origin,
+          })
+        : {};
+    return c.json({ ...(result.response as z.infer<typeof RegisterResponse>), ...billing, ...(connectRedirect ? { connectRedirect } : {}) }, 201);
   },
 );
 
@@ -82,7 +86,14 @@ accountRoutes.openapi(
     description: "Sets the session cookie. Attempts are limited per email and per IP (429 with Retry-After).",
     request: jsonBody(LoginBody),
     responses: {
-      200: json(z.object({ profileId: z.string(), email: z.string(), displayName: z.string() })),
+      200: json(
+        z.object({
+          profileId: z.string(),
+          email: z.string(),
+          displayName: z.string(),
+          connectRedirect: z.string().optional().openapi({ description: "Where to send the browser while embedded connect is active" }),
+        }),
+      ),
       ...errorResponses(400, 401, 403, 429),
     },
   }),
@@ -94,7 +105,8 @@ accountRoutes.openapi(
     const previous = readSessionCookie(c);
     if (previous) await destroySession(c.var.db, previous);
     setSessionCookie(c, await createSession(c.var.db, profile.id, now));
-    return c.json({ profileId: profile.id, email: profile.email, displayName: profile.displayName }, 200);
+    const connectRedirect = await connectRedirectFor(c, profile.id, "login");
+    return c.json({ profileId: profile.id, email: profile.email, displayName: profile.displayName, ...(connectRedirect ? { connectRedirect } : {}) }, 200);
   },
 );
 

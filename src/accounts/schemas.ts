@@ -53,6 +53,7 @@ export const RegisterResponse = z
       .string()
       .optional()
       .openapi({ description: "Paid plans: why Checkout could not start; retry POST /api/billing/checkout-session with x-api-key" }),
+    connectRedirect: z.string().optional().openapi({ description: "Where to send the browser while embedded connect is active" }),
   })
   .openapi("RegisterResponse");
 

@@ -308,3 +308,13 @@ export async function rotateApiKey(db: Db, profileId: string, keyId: string, now
   if (revoked.meta.changes !== 1) throw notFound("API key");
   return { ...toPublicKey(row), key: raw };
 }
+
+/** Revokes every active key a partner app issued through embedded connect (the app was deleted). */
+export async function revokePartnerAppKeys(db: Db, partnerAppId: string, now: number): Promise<number> {
+  const res = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.partnerAppId, partnerAppId), isNull(apiKeys.revokedAt)))
+    .run();
+  return res.meta.changes;
+}

@@ -26,6 +26,8 @@ import { ApiError } from "../platform/errors";
 import { Dashboard, type DashboardProps } from "./dashboard";
 import { Layout } from "./layout";
 import { Landing, LoginForm, RegisterForm } from "./views";
+import { connectRedirectFor } from "../connect/flow";
+import { connectPageInfo, ContinueAs } from "../connect/views";
 
 export const pageRoutes = new Hono<AppEnv>();
 
@@ -73,10 +75,18 @@ pageRoutes.get("/", async (c) => {
 
 pageRoutes.get("/login", async (c) => {
   const user = await currentProfile(c);
+  const connect = await connectPageInfo(c);
+  if (user && connect.connectApp) {
+    return c.html(
+      <Layout title="Connect" user={user}>
+        <ContinueAs appName={connect.connectApp} email={user.email} />
+      </Layout>,
+    );
+  }
   if (user) return c.redirect(safeNext(c.req.query("next")), 303);
   return c.html(
     <Layout title="Log in">
-      <LoginForm next={c.req.query("next")} />
+      <LoginForm next={c.req.query("next")} connectApp={connect.connectApp} googleUrl={connect.googleUrl} />
     </Layout>,
   );
 });
@@ -90,12 +100,13 @@ pageRoutes.post("/login", async (c) => {
     const previous = readSessionCookie(c);
     if (previous) await destroySession(c.var.db, previous);
     setSessionCookie(c, await createSession(c.var.db, profile.id, now));
-    return c.redirect(safeNext(form.next), 303);
+    const connectTo = await connectRedirectFor(c, profile.id, "login");
+    return c.redirect(connectTo ?? safeNext(form.next), 303);
   } catch (err) {
     const status = err instanceof ApiError ? err.status : 400;
     return c.html(
       <Layout title="Log in">
-        <LoginForm error={formMessage(err)} email={typeof form.email === "string" ? form.email : ""} next={typeof form.next === "string" ? form.next : undefined} />
+        <LoginForm error={formMessage(err)} email={typeof form.email === "string" ? form.email : ""} next={typeof form.next === "string" ? form.next : undefined} {...await connectPageInfo(c)} />
       </Layout>,
       status as 400,
     );
@@ -104,12 +115,21 @@ pageRoutes.post("/login", async (c) => {
 
 pageRoutes.get("/register", async (c) => {
   const plans = await publicPlans(c);
-  const planId = c.req.query("plan");
+  const connect = await connectPageInfo(c);
+  const planId = c.req.query("plan") ?? connect.planId;
   const chosen = plans.find((p) => p.id === planId);
-  const accountType = chosen ? { clientGallery: "studio", drive: "drive", messaging: "messaging" }[chosen.planType] : undefined;
+  const accountType = connect.lockedType ?? (chosen ? { clientGallery: "studio", drive: "drive", messaging: "messaging" }[chosen.planType] : undefined);
+  const user = connect.connectApp ? await currentProfile(c) : null;
+  if (user && connect.connectApp) {
+    return c.html(
+      <Layout title="Connect" user={user}>
+        <ContinueAs appName={connect.connectApp} email={user.email} />
+      </Layout>,
+    );
+  }
   return c.html(
     <Layout title="Create account" user={await currentProfile(c)}>
-      <RegisterForm plans={plans} values={{ planId: chosen?.id, accountType }} />
+      <RegisterForm plans={plans} values={{ planId: chosen?.id, accountType }} {...connect} />
     </Layout>,
   );
 });
@@ -132,12 +152,14 @@ pageRoutes.post("/register", async (c) => {
     });
     const result = await registerAccount(c.var.db, input, Date.now(), c.env.PASSWORD_PEPPER);
     setSessionCookie(c, result.sessionRaw);
+    const connectTo = await connectRedirectFor(c, result.profileId, "register");
+    if (connectTo) return c.redirect(connectTo, 303);
     return renderDashboard(c, result.profileId, { newKey: { productLine: result.line, key: result.rawKey, label: "Default" } }, 201);
   } catch (err) {
     const status = err instanceof ApiError ? err.status : 400;
     return c.html(
       <Layout title="Create account">
-        <RegisterForm plans={await publicPlans(c)} error={formMessage(err)} values={values} />
+        <RegisterForm plans={await publicPlans(c)} error={formMessage(err)} values={values} {...await connectPageInfo(c)} />
       </Layout>,
       status as 400,
     );

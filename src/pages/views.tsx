@@ -1,6 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { ProductLine } from "../db/schema";
 import type { PublicPlan } from "../plans/schemas";
+import { ConnectBanner, GoogleButton } from "../connect/views";
 
 export const LINE_LABEL: Record<ProductLine, string> = { gallery: "Client Gallery", drive: "Drive", messaging: "Messaging" };
 const TYPE_LABEL = { clientGallery: "Client Gallery", drive: "Drive", messaging: "Messaging" } as const;
@@ -86,9 +87,16 @@ export const ErrorAlert: FC<{ message?: string | null }> = ({ message }) =>
     </div>
   ) : null;
 
-export const LoginForm: FC<{ error?: string | null; email?: string; next?: string }> = ({ error, email, next }) => (
+export const LoginForm: FC<{ error?: string | null; email?: string; next?: string; connectApp?: string | null; googleUrl?: string | null }> = ({
+  error,
+  email,
+  next,
+  connectApp,
+  googleUrl,
+}) => (
   <div class="card" style="max-width:460px;margin:0 auto">
     <h1>Log in</h1>
+    <ConnectBanner name={connectApp} />
     <ErrorAlert message={error} />
     <form class="stack" method="post" action="/login">
       {next ? <input type="hidden" name="next" value={next} /> : null}
@@ -104,6 +112,7 @@ export const LoginForm: FC<{ error?: string | null; email?: string; next?: strin
         Log in
       </button>
     </form>
+    <GoogleButton href={googleUrl} />
     <p class="muted">
       New here? <a href="/register">Create an account</a>
     </p>
@@ -114,14 +123,19 @@ export interface RegisterFormProps {
   plans: PublicPlan[];
   error?: string | null;
   values?: { email?: string; displayName?: string; accountType?: string; planId?: string };
+  connectApp?: string | null;
+  googleUrl?: string | null;
+  /** Embedded connect fixes the product line to the app's. */
+  lockedType?: "studio" | "drive" | "messaging";
 }
 
-export const RegisterForm: FC<RegisterFormProps> = ({ plans, error, values = {} }) => {
+export const RegisterForm: FC<RegisterFormProps> = ({ plans, error, values = {}, connectApp, googleUrl, lockedType }) => {
   const accountType = values.accountType ?? "studio";
   const typeOf = { studio: "clientGallery", drive: "drive", messaging: "messaging" } as const;
   return (
     <div class="card" style="max-width:520px;margin:0 auto">
       <h1>Create your account</h1>
+      <ConnectBanner name={connectApp} />
       <ErrorAlert message={error} />
       <form class="stack" method="post" action="/register">
         <label>
@@ -140,7 +154,7 @@ export const RegisterForm: FC<RegisterFormProps> = ({ plans, error, values = {} 
           <legend>Product</legend>
           {(["studio", "drive", "messaging"] as const).map((t) => (
             <label>
-              <input type="radio" name="accountType" value={t} checked={accountType === t} />
+              <input type="radio" name="accountType" value={t} checked={accountType === t} disabled={!!lockedType && lockedType !== t} />
               {t === "studio" ? "Client Gallery (studios)" : t === "drive" ? "Drive (files)" : "Messaging (AI chat)"}
             </label>
           ))}
@@ -166,6 +180,7 @@ export const RegisterForm: FC<RegisterFormProps> = ({ plans, error, values = {} 
           Create account
         </button>
       </form>
+      <GoogleButton href={googleUrl} />
       <p class="muted">
         Already have an account? <a href="/login">Log in</a>
       </p>

@@ -1,13 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError, notFound } from "../platform/errors";
+import { plansForClient, assertPlanAllowedForClient } from "../connect/plans";
+import { notFound } from "../platform/errors";
 import { createRouter, errorResponses } from "../platform/openapi";
-import { PlanByIdQuerySchema, PlanSchema, PlansQuerySchema } from "./schemas";
+import { PlanByIdQuerySchema, PlanSchema, PlansQuerySchema, PlanTypeSchema } from "./schemas";
 import { getPlan, listPublishedPlans, toPublicPlan } from "./service";
 
 export const plansRoutes = createRouter();
-
-// No partner app exists until the Developer Console ships, so every client_id is unknown.
-const unknownClient = () => new ApiError("unknown_client", "No partner app has this client_id", { status: 400 });
 
 plansRoutes.openapi(
   createRoute({
@@ -15,16 +13,28 @@ plansRoutes.openapi(
     path: "/api/public/plans",
     tags: ["Plans"],
     summary: "List published plans",
-    description: "Public. `type` limits the list to one product line.",
+    description:
+      "Public. `type` limits the list to one product line. With `client_id`, returns `{ allowedProductTypes, plans }` for the " +
+      "app's line only; a `type` of another line is 403.",
     request: { query: PlansQuerySchema },
     responses: {
-      200: { description: "Plans", content: { "application/json": { schema: z.array(PlanSchema) } } },
-      ...errorResponses(400),
+      200: {
+        description: "Plans (an array), or `{ allowedProductTypes, plans }` when client_id is given",
+        content: {
+          "application/json": {
+            schema: z.union([z.array(PlanSchema), z.object({ allowedProductTypes: z.array(PlanTypeSchema), plans: z.array(PlanSchema) })]),
+          },
+        },
+      },
+      ...errorResponses(400, 403),
     },
   }),
   async (c) => {
     const { type, client_id } = c.req.valid("query");
-    if (client_id) throw unknownClient();
+    if (client_id) {
+      const res = await plansForClient(c.var.db, client_id, type);
+      return c.json({ allowedProductTypes: res.allowedProductTypes, plans: res.plans.map(toPublicPlan) }, 200);
+    }
     const rows = await listPublishedPlans(c.var.db, type);
     c.header("Cache-Control", "public, max-age=60");
     return c.json(rows.map(toPublicPlan), 200);
@@ -40,14 +50,14 @@ plansRoutes.openapi(
     request: { query: PlanByIdQuerySchema },
     responses: {
       200: { description: "The plan", content: { "application/json": { schema: PlanSchema } } },
-      ...errorResponses(400, 404),
+      ...errorResponses(400, 403, 404),
     },
   }),
   async (c) => {
     const { id, client_id } = c.req.valid("query");
-    if (client_id) throw unknownClient();
     const plan = await getPlan(c.var.db, id);
     if (!plan || !plan.published) throw notFound("plan");
+    if (client_id) await assertPlanAllowedForClient(c.var.db, client_id, plan.planType);
     return c.json(toPublicPlan(plan), 200);
   },
 );

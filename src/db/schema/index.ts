@@ -1,5 +1,6 @@
 export * from "./accounts";
 export * from "./plans";
 export * from "./billing";
+export * from "./connect";
 export * from "./gallery";
 export * from "./storage";
