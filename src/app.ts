@@ -8,6 +8,7 @@ import { accountRoutes } from "./accounts/routes";
 import { billingFeature } from "./billing";
 import { connectFeature } from "./connect";
 import { galleryFeature } from "./gallery";
+import { driveFeature } from "./drive";
 import { getDb } from "./db";
 import { ensureDemoData } from "./dev/seed";
 import type { AppEnv } from "./env";
@@ -75,6 +76,7 @@ export function createApp() {
   app.route("/", connectFeature);
   app.route("/", billingFeature);
   app.route("/", galleryFeature);
+  app.route("/", driveFeature);
   app.route("/", pageRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "x-api-key" });

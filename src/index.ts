@@ -3,6 +3,7 @@ import { getDb } from "./db";
 import type { Env } from "./env";
 import { pruneRateLimits } from "./platform/rate-limit";
 import { sweepExpiredUploads } from "./platform/storage";
+import { purgeExpiredTrash } from "./drive";
 
 const app = createApp();
 
@@ -11,5 +12,6 @@ export default {
   async scheduled(controller, env) {
     await pruneRateLimits(getDb(env.DB), controller.scheduledTime, 24 * 3600_000);
     await sweepExpiredUploads(getDb(env.DB), env.FILES, controller.scheduledTime);
+    await purgeExpiredTrash(getDb(env.DB), env.FILES, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;

@@ -4,3 +4,4 @@ export * from "./billing";
 export * from "./connect";
 export * from "./gallery";
 export * from "./storage";
+export * from "./drive";
