@@ -1,10 +1,3 @@
-CREATE TABLE `stripe_events` (
-	`id` text PRIMARY KEY NOT NULL,
-	`type` text NOT NULL,
-	`created_at` integer NOT NULL,
-	`processed_at` integer NOT NULL
-);
---> statement-breakpoint
 CREATE TABLE `billing_checkouts` (
 	`id` text PRIMARY KEY NOT NULL,
 	`profile_id` text NOT NULL,
@@ -34,4 +27,11 @@ CREATE TABLE `billing_local_objects` (
 );
 --> statement-breakpoint
 CREATE INDEX `billing_local_objects_customer_idx` ON `billing_local_objects` (`customer_id`,`type`,`created_at`);--> statement-breakpoint
+CREATE TABLE `stripe_events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`type` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`processed_at` integer NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE `subscriptions` ADD `stripe_synced_at` integer;

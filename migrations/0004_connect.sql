@@ -1,3 +1,25 @@
+CREATE TABLE `connect_codes` (
+	`code_hash` text PRIMARY KEY NOT NULL,
+	`app_id` text NOT NULL,
+	`profile_id` text NOT NULL,
+	`state` text,
+	`code_challenge` text,
+	`created_at` integer NOT NULL,
+	`expires_at` integer NOT NULL,
+	`used_at` integer,
+	`reused_at` integer,
+	`issued_key_ids` text
+);
+--> statement-breakpoint
+CREATE INDEX `connect_codes_expiry_idx` ON `connect_codes` (`expires_at`);--> statement-breakpoint
+CREATE TABLE `connect_events` (
+	`app_id` text NOT NULL,
+	`day` integer NOT NULL,
+	`kind` text NOT NULL,
+	`count` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`app_id`, `day`, `kind`)
+);
+--> statement-breakpoint
 CREATE TABLE `partner_apps` (
 	`id` text PRIMARY KEY NOT NULL,
 	`client_id` text NOT NULL,
@@ -13,20 +35,6 @@ CREATE TABLE `partner_apps` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `partner_apps_client_uq` ON `partner_apps` (`client_id`);--> statement-breakpoint
 CREATE INDEX `partner_apps_owner_idx` ON `partner_apps` (`owner_profile_id`);--> statement-breakpoint
-CREATE TABLE `connect_codes` (
-	`code_hash` text PRIMARY KEY NOT NULL,
-	`app_id` text NOT NULL,
-	`profile_id` text NOT NULL,
-	`state` text,
-	`code_challenge` text,
-	`created_at` integer NOT NULL,
-	`expires_at` integer NOT NULL,
-	`used_at` integer,
-	`reused_at` integer,
-	`issued_key_ids` text
-);
---> statement-breakpoint
-CREATE INDEX `connect_codes_expiry_idx` ON `connect_codes` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `partner_links` (
 	`app_id` text NOT NULL,
 	`profile_id` text NOT NULL,
@@ -35,11 +43,4 @@ CREATE TABLE `partner_links` (
 	PRIMARY KEY(`app_id`, `profile_id`)
 );
 --> statement-breakpoint
-CREATE INDEX `partner_links_profile_idx` ON `partner_links` (`profile_id`);--> statement-breakpoint
-CREATE TABLE `connect_events` (
-	`app_id` text NOT NULL,
-	`day` integer NOT NULL,
-	`kind` text NOT NULL,
-	`count` integer DEFAULT 0 NOT NULL,
-	PRIMARY KEY(`app_id`, `day`, `kind`)
-);
+CREATE INDEX `partner_links_profile_idx` ON `partner_links` (`profile_id`);
