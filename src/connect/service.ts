@@ -151,14 +151,12 @@ export async function exchangeCode(db: Db, app: PartnerApp, input: ExchangeInput
   if (!row) {
     const known = await db.select().from(connectCodes).where(eq(connectCodes.codeHash, codeHash)).get();
     if (known && known.appId === app.id && known.usedAt !== null) {
-      // Replay: the code leaked somewhere. Revoke what the first redemption issued.
-      const marked = await db
-        .update(connectCodes)
-        .set({ reusedAt: now })
-        .where(eq(connectCodes.codeHash, codeHash))
-        .returning({ issuedKeyIds: connectCodes.issuedKeyIds })
-        .get();
-      await revokeKeys(db, known.profileId, marked?.issuedKeyIds ?? [], now);
+      // A request racing the first redemption (its keys not recorded yet) is simply refused, so N
+      // parallel redemptions give exactly one 200. A replay after it means the code leaked:
+      // revoke what the first redemption issued.
+      if (known.issuedKeyIds === null) throw invalidGrant("This code is being redeemed");
+      await db.update(connectCodes).set({ reusedAt: now }).where(eq(connectCodes.codeHash, codeHash));
+      await revokeKeys(db, known.profileId, known.issuedKeyIds, now);
       throw invalidGrant("This code was already used; the keys it issued have been revoked");
     }
     throw invalidGrant("Unknown, expired or already used code");
@@ -179,18 +177,10 @@ export async function exchangeCode(db: Db, app: PartnerApp, input: ExchangeInput
     if (snap.spaceOf(snap.line)) await issue(snap.line);
     if (snap.hasMessagingSubscription && snap.line !== "messaging") await issue("messaging");
   } finally {
-    const ids = Object.values(keys).map((k) => k.id);
-    const after = await db
+    await db
       .update(connectCodes)
-      .set({ issuedKeyIds: ids })
-      .where(eq(connectCodes.codeHash, codeHash))
-      .returning({ reusedAt: connectCodes.reusedAt })
-      .get();
-    // A replay that raced this redemption found no key ids yet: revoke them here instead.
-    if (after?.reusedAt != null) {
-      await revokeKeys(db, row.profileId, ids, now);
-      throw invalidGrant("This code was already used; the keys it issued have been revoked");
-    }
+      .set({ issuedKeyIds: Object.values(keys).map((k) => k.id) })
+      .where(eq(connectCodes.codeHash, codeHash));
   }
   await db
     .update(partnerLinks)
