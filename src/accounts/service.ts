@@ -1,7 +1,7 @@
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db";
-import { apiKeys, drives, messagingAccounts, profiles, sessions, studios, subscriptions, type ProductLine } from "../db/schema";
+import { apiKeys, drives, messagingAccounts, plans, profiles, sessions, studios, subscriptions, type ProductLine } from "../db/schema";
 import { mintApiKey, newSession } from "../platform/auth";
 import { hashPassword, sha256Hex, verifyPassword } from "../platform/crypto";
 import { ApiError, notFound } from "../platform/errors";
@@ -180,33 +180,35 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /** The profile and its product lines with plan, status and active key counts. */
 export async function getAccountOverview(db: Db, profileId: string) {
-  const profile = await db.query.profiles.findFirst({ where: eq(profiles.id, profileId) });
-  if (!profile) throw notFound("profile");
-  const [subs, keyCounts, studio, drive, msg] = await Promise.all([
-    db.select().from(subscriptions).where(eq(subscriptions.profileId, profileId)).all(),
+  // One round trip: this answers every key and session (GET /api/account, the dashboard).
+  const [[profile], subs, keyCounts, [studio], [drive], [msg]] = await db.batch([
+    db.select().from(profiles).where(eq(profiles.id, profileId)),
+    db
+      .select({ sub: subscriptions, planName: plans.name, priceMinor: plans.priceMinor })
+      .from(subscriptions)
+      .leftJoin(plans, eq(plans.id, subscriptions.planId))
+      .where(eq(subscriptions.profileId, profileId)),
     db
       .select({ line: apiKeys.productLine, n: count() })
       .from(apiKeys)
       .where(and(eq(apiKeys.profileId, profileId), isNull(apiKeys.revokedAt)))
-      .groupBy(apiKeys.productLine)
-      .all(),
-    db.select({ id: studios.id }).from(studios).where(eq(studios.profileId, profileId)).get(),
-    db.select({ id: drives.id }).from(drives).where(eq(drives.profileId, profileId)).get(),
-    db.select({ id: messagingAccounts.id }).from(messagingAccounts).where(eq(messagingAccounts.profileId, profileId)).get(),
+      .groupBy(apiKeys.productLine),
+    db.select({ id: studios.id }).from(studios).where(eq(studios.profileId, profileId)),
+    db.select({ id: drives.id }).from(drives).where(eq(drives.profileId, profileId)),
+    db.select({ id: messagingAccounts.id }).from(messagingAccounts).where(eq(messagingAccounts.profileId, profileId)),
   ]);
+  if (!profile) throw notFound("profile");
   const spaceIds: Record<ProductLine, string | undefined> = { gallery: studio?.id, drive: drive?.id, messaging: msg?.id };
-  const lines = [];
-  for (const sub of subs) {
+  const lines = subs.map(({ sub, planName, priceMinor }) => {
     const line = LINE_OF_PLAN_TYPE[sub.planType];
-    const plan = await getPlan(db, sub.planId);
-    lines.push({
+    return {
       productLine: line,
       spaceId: spaceIds[line] ?? "",
-      plan: { id: sub.planId, name: plan?.name ?? sub.planId, price: (plan?.priceMinor ?? 0) / 100 },
+      plan: { id: sub.planId, name: planName ?? sub.planId, price: (priceMinor ?? 0) / 100 },
       status: sub.status,
       activeKeys: keyCounts.find((k) => k.line === line)?.n ?? 0,
-    });
-  }
+    };
+  });
   const order: ProductLine[] = ["gallery", "drive", "messaging"];
   lines.sort((a, b) => order.indexOf(a.productLine) - order.indexOf(b.productLine));
   return {

@@ -42,12 +42,28 @@ function wrk(baseUrl, { name, path, method = "GET", headers = {}, body, seconds 
     const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s|m)`, "m").exec(out);
     return m ? toMs(m[1], m[2]) : NaN;
   };
+  if (!(rps > 0)) throw new Error(`wrk got no responses for ${name}:\n${out}`);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const result = { name, rps, p50ms: pct(50), p99ms: pct(99), non2xx };
   console.log(
     `  ${name.padEnd(44)} ${rps.toFixed(0).padStart(7)} req/s   p50 ${result.p50ms.toFixed(2).padStart(7)} ms   p99 ${result.p99ms.toFixed(2).padStart(7)} ms${non2xx ? `   (${non2xx} non-2xx!)` : ""}`,
   );
   return result;
+}
+
+/**
+ * fetch against the bench server. A keep-alive socket the dev server closed after a wrk run
+ * fails once with "fetch failed"; such a network error (never an HTTP status) is retried.
+ */
+async function benchFetch(baseUrl, path, init) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(baseUrl + path, init);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
 }
 
 function report(name, value, unit) {
@@ -70,7 +86,7 @@ try {
     console.log(`\n${file.replace(ROOT + "/", "")}`);
     const mod = await import(pathToFileURL(file).href);
     try {
-      await mod.default({ baseUrl: server.baseUrl, wrk: (o) => wrk(server.baseUrl, o), report, fetch: (p, init) => fetch(server.baseUrl + p, init) });
+      await mod.default({ baseUrl: server.baseUrl, wrk: (o) => wrk(server.baseUrl, o), report, fetch: (p, init) => benchFetch(server.baseUrl, p, init) });
     } catch (err) {
       failed = true;
       console.error(`  FAILED: ${err.stack ?? err}`);
