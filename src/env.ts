@@ -1,5 +1,5 @@
 import type { Db } from "./db";
-import type { ProductLine } from "./db/schema";
+import type { ProductLine, profiles } from "./db/schema";
 
 /** Worker bindings, vars and secrets (wrangler.toml + `wrangler secret put`). */
 export interface Env {
@@ -48,6 +48,8 @@ export interface AppVariables {
   requestId: string;
   db: Db;
   auth: AuthContext;
+  /** The signed-in profile on dashboard pages (set by requirePageSession). */
+  user: typeof profiles.$inferSelect;
 }
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables };

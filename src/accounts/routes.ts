@@ -11,7 +11,7 @@ import {
 import { checkoutAfterRegister } from "../billing/service";
 import { connectRedirectFor } from "../connect/flow";
 import { isSameOrigin } from "../platform/http";
-import { createRouter, errorResponses } from "../platform/openapi";
+import { createRouter, errorResponses, jsonBody, jsonResponse } from "../platform/openapi";
 import {
   AccountSchema,
   ApiKeySchema,
@@ -36,11 +36,6 @@ import {
 
 export const accountRoutes = createRouter();
 
-const json = <T extends z.ZodType>(schema: T, description = "OK") => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
 const keyAuth: Record<string, string[]>[] = [{ ApiKey: [] }, { Session: [] }];
 
 accountRoutes.openapi(
@@ -53,7 +48,7 @@ accountRoutes.openapi(
       "Creates the profile and its product space (studio, drive or messaging) and returns that line's API key once. " +
       "planId must belong to the account type's line. A same-site call also signs the browser in.",
     request: jsonBody(RegisterBody),
-    responses: { 201: json(RegisterResponse, "Created"), ...errorResponses(400, 409, 415) },
+    responses: { 201: jsonResponse(RegisterResponse, "Created"), ...errorResponses(400, 409, 415) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -86,7 +81,7 @@ accountRoutes.openapi(
     description: "Sets the session cookie. Attempts are limited per email and per IP (429 with Retry-After).",
     request: jsonBody(LoginBody),
     responses: {
-      200: json(
+      200: jsonResponse(
         z.object({
           profileId: z.string(),
           email: z.string(),
@@ -116,7 +111,7 @@ accountRoutes.openapi(
     path: "/api/logout",
     tags: ["Accounts"],
     summary: "Sign out (ends the session)",
-    responses: { 200: json(z.object({ ok: z.literal(true) })) },
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })) },
   }),
   async (c) => {
     const raw = readSessionCookie(c);
@@ -135,7 +130,7 @@ accountRoutes.openapi(
     description: "Answers for any product key (x-api-key) or a dashboard session.",
     middleware: [requireKeyOrSession("any")] as const,
     security: keyAuth,
-    responses: { 200: json(AccountSchema), ...errorResponses(401) },
+    responses: { 200: jsonResponse(AccountSchema), ...errorResponses(401) },
   }),
   async (c) => {
     const auth = c.var.auth;
@@ -154,7 +149,7 @@ accountRoutes.openapi(
     security: [{ Session: [] }],
     request: jsonBody(z.object({ productLine: ProductLineSchema }).strict()),
     responses: {
-      201: json(z.object({ productLine: ProductLineSchema, spaceId: z.string(), key: z.string() }), "Enabled"),
+      201: jsonResponse(z.object({ productLine: ProductLineSchema, spaceId: z.string(), key: z.string() }), "Enabled"),
       ...errorResponses(400, 401, 409),
     },
   }),
@@ -173,7 +168,7 @@ accountRoutes.openapi(
     summary: "List active API keys (prefix and last 4 only)",
     middleware: [requireSession()] as const,
     security: [{ Session: [] }],
-    responses: { 200: json(z.object({ keys: z.array(ApiKeySchema) })), ...errorResponses(401) },
+    responses: { 200: jsonResponse(z.object({ keys: z.array(ApiKeySchema) })), ...errorResponses(401) },
   }),
   async (c) => c.json({ keys: await listApiKeys(c.var.db, c.var.auth.profileId) }, 200),
 );
@@ -187,7 +182,7 @@ accountRoutes.openapi(
     middleware: [requireSession()] as const,
     security: [{ Session: [] }],
     request: jsonBody(CreateKeyBody),
-    responses: { 201: json(CreatedKeySchema, "Created"), ...errorResponses(400, 401, 409) },
+    responses: { 201: jsonResponse(CreatedKeySchema, "Created"), ...errorResponses(400, 401, 409) },
   }),
   async (c) => {
     const { productLine, label } = c.req.valid("json");
@@ -205,7 +200,7 @@ accountRoutes.openapi(
     middleware: [requireSession()] as const,
     security: [{ Session: [] }],
     request: { params: IdParam },
-    responses: { 200: json(CreatedKeySchema), ...errorResponses(401, 404) },
+    responses: { 200: jsonResponse(CreatedKeySchema), ...errorResponses(401, 404) },
   }),
   async (c) => c.json(await rotateApiKey(c.var.db, c.var.auth.profileId, c.req.valid("param").id, Date.now()), 200),
 );
@@ -219,7 +214,7 @@ accountRoutes.openapi(
     middleware: [requireSession()] as const,
     security: [{ Session: [] }],
     request: { params: IdParam },
-    responses: { 200: json(z.object({ ok: z.literal(true) })), ...errorResponses(401, 404) },
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...errorResponses(401, 404) },
   }),
   async (c) => {
     await revokeApiKey(c.var.db, c.var.auth.profileId, c.req.valid("param").id, Date.now());

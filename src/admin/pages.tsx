@@ -1,26 +1,25 @@
 import { Hono, type Context } from "hono";
 import { listAllApps, setAppStatus } from "../connect/apps";
-import { pageSecurity } from "../console/pages";
 import { PRODUCT_LABEL } from "../console/views";
 import type { AppEnv } from "../env";
 import { renderErrorPage } from "../pages/error";
 import { Layout } from "../pages/layout";
-import { currentProfile } from "../platform/auth";
+import { pageSecurity } from "../pages/security";
+import { pageUser, requirePageSession } from "../pages/session";
 
 /** Staff moderation page: every partner app, suspend and reactivate. */
 export const adminPages = new Hono<AppEnv>();
 
 adminPages.use("/admin/*", pageSecurity);
+adminPages.use("/admin/*", requirePageSession);
 adminPages.use("/admin/*", async (c, next) => {
-  const user = await currentProfile(c);
-  if (!user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
-  if (user.role !== "staff") return renderErrorPage(c, 403, "Staff only", "This page is for GellHub platform staff.");
-  c.set("auth", { profileId: user.id, via: "session" });
+  if (pageUser(c).role !== "staff") return renderErrorPage(c, 403, "Staff only", "This page is for GellHub platform staff.");
   await next();
 });
 
 async function page(c: Context<AppEnv>) {
-  const [user, apps] = await Promise.all([currentProfile(c), listAllApps(c.var.db)]);
+  const user = pageUser(c);
+  const apps = await listAllApps(c.var.db);
   return c.html(
     <Layout title="Partner apps" user={user}>
       <h1>Partner apps</h1>

@@ -6,7 +6,7 @@ import { AppIdParam, AppSchema, FiguresSchema } from "../console/schemas";
 import type { AppEnv } from "../env";
 import { requireSession } from "../platform/auth";
 import { ApiError } from "../platform/errors";
-import { createRouter, errorResponses } from "../platform/openapi";
+import { createRouter, errorResponses, jsonResponse } from "../platform/openapi";
 
 export const adminRoutes = createRouter();
 
@@ -17,7 +17,6 @@ export const requireStaff: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-const json = <T extends z.ZodType>(schema: T, description = "OK") => ({ description, content: { "application/json": { schema } } });
 const staff = { middleware: [requireSession(), requireStaff], security: [{ Session: [] }], tags: ["Admin"] };
 
 const AdminAppSchema = AppSchema.extend({
@@ -32,7 +31,7 @@ adminRoutes.openapi(
     method: "get",
     path: "/api/admin/apps",
     summary: "Every partner app with its owner and connect figures (staff)",
-    responses: { 200: json(z.object({ apps: z.array(AdminAppSchema) })), ...errorResponses(401, 403) },
+    responses: { 200: jsonResponse(z.object({ apps: z.array(AdminAppSchema) })), ...errorResponses(401, 403) },
   }),
   async (c) => c.json({ apps: await listAllApps(c.var.db) }, 200),
 );
@@ -48,7 +47,7 @@ adminRoutes.openapi(
       params: AppIdParam,
       body: { required: true, content: { "application/json": { schema: z.object({ status: z.enum(["active", "suspended"]) }).strict() } } },
     },
-    responses: { 200: json(AppSchema), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: jsonResponse(AppSchema), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => c.json(await setAppStatus(c.var.db, c.req.valid("param").id, c.req.valid("json").status, Date.now()), 200),
 );

@@ -1,8 +1,9 @@
 import { Hono, type Context } from "hono";
-import { secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { Layout } from "../pages/layout";
+import { pageSecurity } from "../pages/security";
+import { formError } from "../pages/session";
 import { currentProfile } from "../platform/auth";
 import { ApiError } from "../platform/errors";
 import { cancelLocalCheckout, completeLocalCheckout, loadLocalInvoice, loadLocalPortal, localPortalAction, openLocalSession } from "./local";
@@ -12,28 +13,14 @@ import { BillingPage, TestCheckoutPage, TestInvoicePage, TestPortalPage, type Bi
 /** The dashboard billing page and the local test mode's checkout, portal and invoice pages. */
 export const billingPageRoutes = new Hono<AppEnv>();
 
-const pageHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", "data:"],
-    frameAncestors: ["'none'"],
-  },
-  referrerPolicy: "same-origin",
-});
-billingPageRoutes.use("/dashboard/billing", pageHeaders);
-billingPageRoutes.use("/dashboard/billing/*", pageHeaders);
-billingPageRoutes.use("/billing/*", pageHeaders);
+billingPageRoutes.use("/dashboard/billing", pageSecurity);
+billingPageRoutes.use("/dashboard/billing/*", pageSecurity);
+billingPageRoutes.use("/billing/*", pageSecurity);
 
 const LocalId = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/);
 const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 
-function message(err: unknown): string {
-  if (err instanceof z.ZodError) return "Choose a plan";
-  if (err instanceof ApiError) return typeof err.detail === "string" ? err.detail : err.code;
-  throw err;
-}
+const message = (err: unknown) => (err instanceof z.ZodError ? "Choose a plan" : formError(err));
 
 async function renderBilling(c: Context<AppEnv>, profileId: string, extra: Partial<BillingPageProps> = {}, status = 200) {
   const user = await currentProfile(c);

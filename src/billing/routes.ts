@@ -7,7 +7,7 @@ import { LINE_OF_ACCOUNT_TYPE } from "../accounts/service";
 import { getPlan, LINE_OF_PLAN_TYPE } from "../plans/service";
 import { requireKeyOrSession } from "../platform/auth";
 import { ApiError, notFound } from "../platform/errors";
-import { createRouter, errorResponses } from "../platform/openapi";
+import { createRouter, errorResponses, jsonBody, jsonResponse } from "../platform/openapi";
 import {
   CheckoutBody,
   CheckoutResponse,
@@ -22,11 +22,6 @@ import { createPortal, getBillingStatus, handleWebhook, listInvoices, MAX_WEBHOO
 
 export const billingApiRoutes = createRouter();
 
-const json = <T extends z.ZodType>(schema: T, description = "OK") => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
 const keyAuth: Record<string, string[]>[] = [{ ApiKey: [] }, { Session: [] }];
 
 const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
@@ -56,7 +51,7 @@ billingApiRoutes.openapi(
     middleware: [requireKeyOrSession("any")] as const,
     security: keyAuth,
     request: { query: StatusQuery },
-    responses: { 200: json(StatusResponse), ...errorResponses(400, 401, 403, 409) },
+    responses: { 200: jsonResponse(StatusResponse), ...errorResponses(400, 401, 403, 409) },
   }),
   async (c) => {
     const line = await lineOf(c, c.req.valid("query").scope);
@@ -76,7 +71,7 @@ billingApiRoutes.openapi(
     middleware: [requireKeyOrSession("any")] as const,
     security: keyAuth,
     request: jsonBody(CheckoutBody),
-    responses: { 200: json(CheckoutResponse), ...errorResponses(400, 401, 409, 415, 502) },
+    responses: { 200: jsonResponse(CheckoutResponse), ...errorResponses(400, 401, 409, 415, 502) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -102,7 +97,7 @@ billingApiRoutes.openapi(
     middleware: [requireKeyOrSession("any")] as const,
     security: keyAuth,
     request: { body: { required: false, content: { "application/json": { schema: PortalBody } } } },
-    responses: { 200: json(UrlResponse), ...errorResponses(400, 401, 409, 415, 502) },
+    responses: { 200: jsonResponse(UrlResponse), ...errorResponses(400, 401, 409, 415, 502) },
   }),
   async (c) => {
     const body = (c.req.valid("json") as z.infer<typeof PortalBody> | undefined) ?? {};
@@ -121,7 +116,7 @@ billingApiRoutes.openapi(
     description: "Newest first (up to 24 of each); amounts in major units. Empty before the first checkout.",
     middleware: [requireKeyOrSession("any")] as const,
     security: keyAuth,
-    responses: { 200: json(InvoicesResponse), ...errorResponses(401, 502) },
+    responses: { 200: jsonResponse(InvoicesResponse), ...errorResponses(401, 502) },
   }),
   async (c) => c.json(await listInvoices(c.env, c.var.db, c.var.auth.profileId, originOf(c)), 200),
 );
@@ -136,7 +131,7 @@ billingApiRoutes.openapi(
       "The raw body is verified against the Stripe-Signature header with STRIPE_WEBHOOK_SECRET (300 s tolerance). " +
       "Each event id is applied once. Handles checkout.session.completed, customer.subscription.created|updated|deleted, " +
       "invoice.paid and invoice.payment_failed; other types are acknowledged. 503 asks Stripe to retry.",
-    responses: { 200: json(WebhookResponse), ...errorResponses(400, 413, 503) },
+    responses: { 200: jsonResponse(WebhookResponse), ...errorResponses(400, 413, 503) },
   }),
   async (c) => {
     const length = Number(c.req.header("content-length") ?? "0");

@@ -1,11 +1,10 @@
 import { Hono, type Context } from "hono";
-import { secureHeaders } from "hono/secure-headers";
-import { z } from "zod";
 import { appAnalytics, createApp, deleteOwnApp, getOwnApp, listOwnApps, rotateAppSecret, toPublicApp, updateOwnApp } from "../connect/apps";
 import { ProductTypeSchema } from "../connect/schemas";
 import type { AppEnv } from "../env";
 import { Layout } from "../pages/layout";
-import { currentProfile } from "../platform/auth";
+import { pageSecurity } from "../pages/security";
+import { formError, pageUser, requirePageSession } from "../pages/session";
 import { ApiError } from "../platform/errors";
 import { CreateAppBody } from "./schemas";
 import { AppDetail, ConsoleHome } from "./views";
@@ -13,40 +12,11 @@ import { AppDetail, ConsoleHome } from "./views";
 /** Developer Console pages (server-rendered forms; same-origin only via the app middleware). */
 export const consolePages = new Hono<AppEnv>();
 
-export const pageSecurity = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", "data:"],
-    frameAncestors: ["'none'"],
-  },
-  referrerPolicy: "same-origin",
-});
-
 consolePages.use("/dashboard/console", pageSecurity);
 consolePages.use("/dashboard/console/*", pageSecurity);
 
-type User = NonNullable<Awaited<ReturnType<typeof currentProfile>>>;
-const requireUser = async (c: Context<AppEnv>, next: () => Promise<void>) => {
-  const user = await currentProfile(c);
-  if (!user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
-  c.set("auth", { profileId: user.id, via: "session" });
-  c.set("user" as never, user as never);
-  await next();
-};
-consolePages.use("/dashboard/console", requireUser);
-consolePages.use("/dashboard/console/*", requireUser);
-const userOf = (c: Context<AppEnv>) => c.get("user" as never) as User;
-
-function message(err: unknown): string {
-  if (err instanceof z.ZodError) {
-    const i = err.issues[0]!;
-    return `${i.path.join(".") || "form"}: ${i.message}`;
-  }
-  if (err instanceof ApiError) return typeof err.detail === "string" ? err.detail : err.code;
-  throw err;
-}
+consolePages.use("/dashboard/console", requirePageSession);
+consolePages.use("/dashboard/console/*", requirePageSession);
 
 const lines = (v: unknown) =>
   String(v ?? "")
@@ -57,7 +27,7 @@ const lines = (v: unknown) =>
 async function home(c: Context<AppEnv>, extra: { error?: string; values?: { name?: string; redirectUris?: string } } = {}, status = 200) {
   const apps = await listOwnApps(c.var.db, c.var.auth.profileId);
   return c.html(
-    <Layout title="Developer Console" user={userOf(c)}>
+    <Layout title="Developer Console" user={pageUser(c)}>
       <ConsoleHome apps={apps} {...extra} />
     </Layout>,
     status as 200,
@@ -68,7 +38,7 @@ async function detail(c: Context<AppEnv>, appId: string, extra: { secret?: strin
   const app = await getOwnApp(c.var.db, c.var.auth.profileId, appId);
   const analytics = await appAnalytics(c.var.db, app.id, 30, Date.now());
   return c.html(
-    <Layout title={app.name} user={userOf(c)}>
+    <Layout title={app.name} user={pageUser(c)}>
       <AppDetail app={toPublicApp(app)} analytics={analytics} {...extra} />
     </Layout>,
     status as 200,
@@ -89,7 +59,7 @@ consolePages.post("/dashboard/console/apps", async (c) => {
     const app = await createApp(c.var.db, c.var.auth.profileId, input, Date.now());
     return detail(c, app.id, { secret: app.clientSecret }, 201);
   } catch (err) {
-    return home(c, { error: message(err), values }, 400);
+    return home(c, { error: formError(err), values }, 400);
   }
 });
 
@@ -109,7 +79,7 @@ consolePages.post("/dashboard/console/:id/redirects", async (c) => {
     return c.redirect(`/dashboard/console/${encodeURIComponent(id)}`, 303);
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) throw err;
-    return detail(c, id, { error: message(err) }, 400);
+    return detail(c, id, { error: formError(err) }, 400);
   }
 });
 

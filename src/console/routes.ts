@@ -1,13 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { appAnalytics, createApp, deleteOwnApp, getOwnApp, listOwnApps, rotateAppSecret, toPublicApp, updateOwnApp } from "../connect/apps";
 import { requireSession } from "../platform/auth";
-import { createRouter, errorResponses } from "../platform/openapi";
+import { createRouter, errorResponses, jsonBody, jsonResponse } from "../platform/openapi";
 import { AnalyticsQuery, AnalyticsSchema, AppIdParam, AppSchema, AppWithSecretSchema, CreateAppBody, UpdateAppBody } from "./schemas";
 
 export const consoleRoutes = createRouter();
 
-const json = <T extends z.ZodType>(schema: T, description = "OK") => ({ description, content: { "application/json": { schema } } });
-const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
 const session = { middleware: [requireSession()], security: [{ Session: [] }], tags: ["Developer Console"] };
 
 consoleRoutes.use("/api/console/*", async (c, next) => {
@@ -21,7 +19,7 @@ consoleRoutes.openapi(
     method: "get",
     path: "/api/console/apps",
     summary: "List my partner apps (client_id only, never the secret)",
-    responses: { 200: json(z.object({ apps: z.array(AppSchema) })), ...errorResponses(401) },
+    responses: { 200: jsonResponse(z.object({ apps: z.array(AppSchema) })), ...errorResponses(401) },
   }),
   async (c) => c.json({ apps: await listOwnApps(c.var.db, c.var.auth.profileId) }, 200),
 );
@@ -33,7 +31,7 @@ consoleRoutes.openapi(
     path: "/api/console/apps",
     summary: "Register a partner app; the client secret is returned once",
     request: jsonBody(CreateAppBody),
-    responses: { 201: json(AppWithSecretSchema, "Created"), ...errorResponses(400, 401, 415) },
+    responses: { 201: jsonResponse(AppWithSecretSchema, "Created"), ...errorResponses(400, 401, 415) },
   }),
   async (c) => {
     const body = c.req.valid("json");
@@ -49,7 +47,7 @@ consoleRoutes.openapi(
     path: "/api/console/apps/{id}",
     summary: "One of my apps",
     request: { params: AppIdParam },
-    responses: { 200: json(AppSchema), ...errorResponses(401, 404) },
+    responses: { 200: jsonResponse(AppSchema), ...errorResponses(401, 404) },
   }),
   async (c) => c.json(toPublicApp(await getOwnApp(c.var.db, c.var.auth.profileId, c.req.valid("param").id)), 200),
 );
@@ -61,7 +59,7 @@ consoleRoutes.openapi(
     path: "/api/console/apps/{id}",
     summary: "Rename an app or replace its redirect URIs",
     request: { params: AppIdParam, ...jsonBody(UpdateAppBody) },
-    responses: { 200: json(AppSchema), ...errorResponses(400, 401, 404) },
+    responses: { 200: jsonResponse(AppSchema), ...errorResponses(400, 401, 404) },
   }),
   async (c) => {
     const app = await updateOwnApp(c.var.db, c.var.auth.profileId, c.req.valid("param").id, c.req.valid("json"), Date.now());
@@ -76,7 +74,7 @@ consoleRoutes.openapi(
     path: "/api/console/apps/{id}",
     summary: "Delete an app (its pending codes and links go with it)",
     request: { params: AppIdParam },
-    responses: { 200: json(z.object({ ok: z.literal(true) })), ...errorResponses(401, 404) },
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true) })), ...errorResponses(401, 404) },
   }),
   async (c) => {
     await deleteOwnApp(c.var.db, c.var.auth.profileId, c.req.valid("param").id, Date.now());
@@ -91,7 +89,7 @@ consoleRoutes.openapi(
     path: "/api/console/apps/{id}/rotate-secret",
     summary: "Rotate the client secret: the old one stops working now, the new one is returned once",
     request: { params: AppIdParam },
-    responses: { 200: json(AppWithSecretSchema), ...errorResponses(401, 404) },
+    responses: { 200: jsonResponse(AppWithSecretSchema), ...errorResponses(401, 404) },
   }),
   async (c) => c.json(await rotateAppSecret(c.var.db, c.var.auth.profileId, c.req.valid("param").id, Date.now()), 200),
 );
@@ -103,7 +101,7 @@ consoleRoutes.openapi(
     path: "/api/console/apps/{id}/analytics",
     summary: "Connect funnel per day: starts, registrations, logins, finalizations, exchanges, verify calls",
     request: { params: AppIdParam, query: AnalyticsQuery },
-    responses: { 200: json(AnalyticsSchema), ...errorResponses(400, 401, 404) },
+    responses: { 200: jsonResponse(AnalyticsSchema), ...errorResponses(400, 401, 404) },
   }),
   async (c) => {
     const app = await getOwnApp(c.var.db, c.var.auth.profileId, c.req.valid("param").id);

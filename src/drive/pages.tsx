@@ -1,9 +1,10 @@
 import { Hono, type Context } from "hono";
-import { NONCE, secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
 import type { AppEnv } from "../env";
+import { renderNotEnabledPage } from "../pages/error";
 import { Layout } from "../pages/layout";
-import { currentProfile } from "../platform/auth";
+import { uploadPageSecurity } from "../pages/security";
+import { formError, pageUser, requirePageSession } from "../pages/session";
 import { ApiError } from "../platform/errors";
 import { ItemName } from "./schemas";
 import {
@@ -25,54 +26,15 @@ export const drivePageRoutes = new Hono<AppEnv>();
 
 const BASE = "/dashboard/drive";
 
-// Direct uploads PUT to R2's endpoint in production, so it joins connect-src.
-const storageOrigin = (c: Context) => {
-  const endpoint = (c.env as AppEnv["Bindings"]).R2_S3_ENDPOINT;
-  try {
-    return endpoint ? new URL(endpoint).origin : "'self'";
-  } catch {
-    return "'self'";
-  }
-};
-
-const security = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: [NONCE],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", "data:", "blob:"],
-    mediaSrc: ["'self'"],
-    // PDFs are previewed from a same-origin blob.
-    frameSrc: ["blob:"],
-    objectSrc: ["'none'"],
-    connectSrc: ["'self'", storageOrigin],
-    frameAncestors: ["'none'"],
-  },
-  referrerPolicy: "same-origin",
+const security = uploadPageSecurity({
+  // PDFs are previewed from a same-origin blob.
+  frameSrc: ["blob:"],
+  objectSrc: ["'none'"],
 });
-
-type User = NonNullable<Awaited<ReturnType<typeof currentProfile>>>;
 drivePageRoutes.use(BASE, security);
 drivePageRoutes.use(`${BASE}/*`, security);
-const requireUser = async (c: Context<AppEnv>, next: () => Promise<void>) => {
-  const user = await currentProfile(c);
-  if (!user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
-  c.set("auth", { profileId: user.id, via: "session" });
-  c.set("user" as never, user as never);
-  await next();
-};
-drivePageRoutes.use(BASE, requireUser);
-drivePageRoutes.use(`${BASE}/*`, requireUser);
-const userOf = (c: Context<AppEnv>) => c.get("user" as never) as User;
-
-function message(err: unknown): string {
-  if (err instanceof z.ZodError) {
-    const i = err.issues[0]!;
-    return `${i.path.join(".") || "form"}: ${i.message}`;
-  }
-  if (err instanceof ApiError) return typeof err.detail === "string" ? err.detail : err.code;
-  throw err;
-}
+drivePageRoutes.use(BASE, requirePageSession);
+drivePageRoutes.use(`${BASE}/*`, requirePageSession);
 
 const PageQuery = z.object({
   folder: z.string().max(64).optional(),
@@ -82,7 +44,7 @@ const PageQuery = z.object({
 });
 
 async function sessionCtx(c: Context<AppEnv>): Promise<DriveCtx | null> {
-  const user = userOf(c);
+  const user = pageUser(c);
   const drive = await c.var.db.query.drives.findFirst({ where: (d, { eq }) => eq(d.profileId, user.id) });
   return drive ? { driveId: drive.id, profileId: user.id, via: "session", app: null } : null;
 }
@@ -100,20 +62,9 @@ function pickable(folders: Awaited<ReturnType<typeof listAllFolders>>) {
 }
 
 async function render(c: Context<AppEnv>, error: string | null = null, status = 200) {
-  const user = userOf(c);
+  const user = pageUser(c);
   const ctx = await sessionCtx(c);
-  if (!ctx) {
-    return c.html(
-      <Layout title="Drive" user={user}>
-        <h1>Drive</h1>
-        <p class="muted">Drive is not enabled on this account. Enable it from the dashboard first.</p>
-        <a class="btn" href="/dashboard">
-          Back to dashboard
-        </a>
-      </Layout>,
-      404,
-    );
-  }
+  if (!ctx) return renderNotEnabledPage(c, user, "Drive");
   const q = PageQuery.safeParse(c.req.query());
   const query = q.success ? q.data : {};
   const view = query.view ?? "files";
@@ -131,7 +82,7 @@ async function render(c: Context<AppEnv>, error: string | null = null, status = 
     try {
       listing = await listFolder(c.var.db, c.env, ctx, { parentId: query.folder, includeIntegrationAppFolders: showApps, limit: 100, cursor: query.cursor }, url.origin, now);
     } catch (err) {
-      error ??= message(err);
+      error ??= formError(err);
       status = status === 200 ? (err instanceof ApiError ? err.status : 400) : status;
       listing = await listFolder(c.var.db, c.env, ctx, { includeIntegrationAppFolders: showApps, limit: 100 }, url.origin, now);
     }
@@ -178,7 +129,7 @@ async function action(c: Context<AppEnv>, run: (ctx: DriveCtx, form: Record<stri
     return c.redirect(backOf(form), 303);
   } catch (err) {
     const status = err instanceof ApiError ? err.status : 400;
-    return render(c, message(err), status);
+    return render(c, formError(err), status);
   }
 }
 

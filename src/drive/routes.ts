@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../env";
-import { requireApiKey, requireSession } from "../platform/auth";
-import { ApiError, notFound } from "../platform/errors";
-import { createRouter, errorResponses } from "../platform/openapi";
-import { mediaTokenKey, serveObject, verifyMediaToken } from "../platform/storage";
+import { requireApiKey } from "../platform/auth";
+import { ApiError } from "../platform/errors";
+import { createRouter, errorResponses, jsonBody, jsonResponse, keyOrSession } from "../platform/openapi";
+import { mediaRoute, PROXY_UPLOAD_MAX_BYTES, proxyUploadLimit, serveMediaRequest, UploadFileField } from "../platform/storage";
 import {
   CompleteBody,
   CreateFolderBody,
@@ -16,7 +15,6 @@ import {
   ItemSchema,
   ListingSchema,
   ListQuery,
-  MediaQuery,
   PresignBody,
   PresignResponse,
   PurgeResponse,
@@ -37,7 +35,6 @@ import {
   listTrash,
   MEDIA_AUDIENCE,
   presignDriveUpload,
-  PROXY_UPLOAD_MAX_BYTES,
   proxyDriveUpload,
   purgeItems,
   resolveIntegration,
@@ -50,8 +47,6 @@ import {
 
 export const driveRoutes = createRouter();
 
-const json = <T extends z.ZodType>(schema: T, description = "OK") => ({ description, content: { "application/json": { schema } } });
-const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
 const tags = ["Drive"];
 const keySecurity = [{ ApiKey: [] }];
 const INTEGRATION_HEADER = "x-gellhub-integration-client-id";
@@ -85,16 +80,14 @@ const listRoute = (path: string, auth: "key" | "session") =>
   createRoute({
     method: "get",
     path,
-    tags: auth === "key" ? tags : ["Dashboard"],
-    security: auth === "key" ? keySecurity : [{ Session: [] }],
-    middleware: auth === "key" ? requireApiKey("drive") : requireSession(),
+    ...keyOrSession(auth, "drive", tags),
     summary: "List folders and files",
     description:
       "Folders first, then files, each by name; `limit` per page (default 100, max 500), pass `nextCursor` back as `cursor`. " +
       "`breadcrumbs` run from the root to `parentId`. API keys always see partner app root folders at the root; " +
       "the browser hides them unless `includeIntegrationAppFolders=1`.",
     request: { query: ListQuery, headers: IntegrationHeader },
-    responses: { 200: json(ListingSchema), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: jsonResponse(ListingSchema), ...errorResponses(400, 401, 403, 404) },
   });
 
 for (const [path, auth] of [
@@ -119,7 +112,7 @@ driveRoutes.openapi(
       "`parentId` null or omitted: the root (with the integration header: the app's folder). " +
       "409 `name_conflict` when a folder of that name (case-insensitive) already exists there.",
     request: { headers: IntegrationHeader, ...jsonBody(CreateFolderBody) },
-    responses: { 201: json(FolderSchema, "Created"), ...errorResponses(400, 401, 403, 404, 409, 415) },
+    responses: { 201: jsonResponse(FolderSchema, "Created"), ...errorResponses(400, 401, 403, 404, 409, 415) },
   }),
   async (c) => {
     const ctx = await ctxOf(c);
@@ -129,19 +122,10 @@ driveRoutes.openapi(
 
 const UploadForm = z.object({
   folderId: z.string().max(64).optional(),
-  file: z
-    .any()
-    .refine((f): f is File => f instanceof File, "must be a file")
-    .openapi({ type: "string", format: "binary" }),
+  file: UploadFileField,
 });
 
-// Proxied files pass through Worker memory; the multipart envelope adds a little on top.
-const proxyLimit = bodyLimit({
-  maxSize: PROXY_UPLOAD_MAX_BYTES + 64 * 1024,
-  onError: () => {
-    throw new ApiError("payload_too_large", `Proxy uploads are limited to ${PROXY_UPLOAD_MAX_BYTES} bytes; use /api/drive/upload/presign for larger files`);
-  },
-});
+const proxyLimit = proxyUploadLimit("/api/drive/upload/presign");
 
 driveRoutes.openapi(
   createRoute({
@@ -153,7 +137,7 @@ driveRoutes.openapi(
     summary: "Upload file (to root or folder; server proxies to storage)",
     description: `FormData: folderId (optional), file. Up to ${PROXY_UPLOAD_MAX_BYTES / 1024 / 1024} MiB; presign larger files. A name taken in the folder gets " (n)".`,
     request: { headers: IntegrationHeader, body: { required: true, content: { "multipart/form-data": { schema: UploadForm } } } },
-    responses: { 201: json(FileSchema, "Created"), ...errorResponses(400, 401, 403, 404, 413) },
+    responses: { 201: jsonResponse(FileSchema, "Created"), ...errorResponses(400, 401, 403, 404, 413) },
   }),
   async (c) => {
     const ctx = await ctxOf(c);
@@ -174,31 +158,27 @@ const presignRoute = (path: string, auth: "key" | "session") =>
   createRoute({
     method: "post",
     path,
-    tags: auth === "key" ? tags : ["Dashboard"],
-    security: auth === "key" ? keySecurity : [{ Session: [] }],
-    middleware: auth === "key" ? requireApiKey("drive") : requireSession(),
+    ...keyOrSession(auth, "drive", tags),
     summary: "Presigned PUT",
     description:
       "Reserves `sizeBytes` against the plan's storage limit (413 `storage_limit_exceeded`) and returns a URL to PUT the bytes to " +
       "with exactly the returned `headers` (Content-Type is signed; expires in 15 minutes). With an integration client id " +
       "(header or `integrationClientId`) the file goes under that app's folder; an app the account is not linked to is 403.",
     request: { headers: IntegrationHeader, ...jsonBody(PresignBody) },
-    responses: { 200: json(PresignResponse), ...errorResponses(400, 401, 403, 404, 413, 415) },
+    responses: { 200: jsonResponse(PresignResponse), ...errorResponses(400, 401, 403, 404, 413, 415) },
   });
 
 const completeRoute = (path: string, auth: "key" | "session") =>
   createRoute({
     method: "post",
     path,
-    tags: auth === "key" ? tags : ["Dashboard"],
-    security: auth === "key" ? keySecurity : [{ Session: [] }],
-    middleware: auth === "key" ? requireApiKey("drive") : requireSession(),
+    ...keyOrSession(auth, "drive", tags),
     summary: "Register Drive file after successful PUT",
     description:
       "409 `upload_incomplete_or_mismatch` with detail `object_not_visible_yet_retry_complete` means: retry shortly. " +
       "A size or type mismatch is 400 with the same code and the object is deleted. Repeats return the same file (200).",
     request: { headers: IntegrationHeader, ...jsonBody(CompleteBody) },
-    responses: { 200: json(FileSchema, "Already completed"), 201: json(FileSchema, "Created"), ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+    responses: { 200: jsonResponse(FileSchema, "Already completed"), 201: jsonResponse(FileSchema, "Created"), ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
   });
 
 for (const [prefix, auth] of [
@@ -230,7 +210,7 @@ driveRoutes.openapi(
     summary: "Item metadata",
     description: "For files also `url` and `mediaToken` for /api/drive/media (short-lived). Items in the Recycle Bin are 404 here.",
     request: { params: ItemParam, query: ItemQuery, headers: IntegrationHeader },
-    responses: { 200: json(ItemSchema), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: jsonResponse(ItemSchema), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const ctx = await ctxOf(c);
@@ -251,7 +231,7 @@ driveRoutes.openapi(
       "`name` renames, `targetFolderId` moves (null = the root). A folder into itself or a descendant: 400 `invalid_move`; " +
       "a folder name taken in the destination: 409 `name_conflict`; a file name taken gets \" (n)\".",
     request: { params: ItemParam, query: ItemQuery, headers: IntegrationHeader, ...jsonBody(UpdateItemBody) },
-    responses: { 200: json(ItemSchema), ...errorResponses(400, 401, 403, 404, 409, 415) },
+    responses: { 200: jsonResponse(ItemSchema), ...errorResponses(400, 401, 403, 404, 409, 415) },
   }),
   async (c) => {
     const ctx = await ctxOf(c);
@@ -289,7 +269,7 @@ driveRoutes.openapi(
     middleware: requireApiKey("drive"),
     summary: "List items in Recycle Bin",
     description: "Newest first. A folder is one item; `sizeBytes` and `fileCount` cover what it took with it.",
-    responses: { 200: json(TrashListSchema), ...errorResponses(401, 403) },
+    responses: { 200: jsonResponse(TrashListSchema), ...errorResponses(401, 403) },
   }),
   async (c) => {
     const ctx = await ctxOf(c);
@@ -307,7 +287,7 @@ driveRoutes.openapi(
     summary: "Restore items from Recycle Bin",
     description: "Back to the original folder, or to the root when it is gone. A name taken meanwhile gets \" (n)\". Any unknown id: 404, nothing restored.",
     request: { headers: IntegrationHeader, ...jsonBody(TrashBody) },
-    responses: { 200: json(RestoreResponse), ...errorResponses(400, 401, 403, 404, 415) },
+    responses: { 200: jsonResponse(RestoreResponse), ...errorResponses(400, 401, 403, 404, 415) },
   }),
   async (c) => {
     const ctx = await ctxOf(c);
@@ -325,7 +305,7 @@ driveRoutes.openapi(
     summary: "Permanently delete from Recycle Bin",
     description: "Rows and stored bytes are deleted and the space is freed from the quota. Any unknown id: 404, nothing deleted.",
     request: { headers: IntegrationHeader, ...jsonBody(TrashBody) },
-    responses: { 200: json(PurgeResponse), ...errorResponses(400, 401, 403, 404, 415) },
+    responses: { 200: jsonResponse(PurgeResponse), ...errorResponses(400, 401, 403, 404, 415) },
   }),
   async (c) => {
     const ctx = await ctxOf(c);
@@ -342,7 +322,7 @@ driveRoutes.openapi(
     middleware: requireApiKey("drive"),
     summary: "Get used bytes and limit (subscription plan)",
     description: "`usedBytes` counts files (Recycle Bin included) and uploads in progress; `limitBytes` is the plan's storage limit.",
-    responses: { 200: json(StorageSchema), ...errorResponses(401, 403) },
+    responses: { 200: jsonResponse(StorageSchema), ...errorResponses(401, 403) },
   }),
   async (c) => {
     const drive = await getDrive(c.var.db, c.var.auth.profileId);
@@ -351,29 +331,6 @@ driveRoutes.openapi(
 );
 
 driveRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/drive/media",
-    tags,
-    summary: "Stream Drive file (use token from files response)",
-    description:
-      "Auth is the short-lived token itself (bound to one file). Supports Range (206) and If-None-Match (304). " +
-      "Only allowlisted image, video and audio types display inline; everything else downloads.",
-    request: { query: MediaQuery },
-    responses: {
-      200: { description: "The file" },
-      206: { description: "Part of the file" },
-      304: { description: "Not modified" },
-      ...errorResponses(400, 403, 404, 416),
-    },
-  }),
-  async (c) => {
-    const claims = await verifyMediaToken(mediaTokenKey(c.env, c.req.url), MEDIA_AUDIENCE, c.req.valid("query").t, Date.now());
-    if (!claims || claims.owner.kind !== "drive") throw new ApiError("invalid_media_token", "The media token is invalid or expired", { status: 403 });
-    const file = await findLiveFileByKey(c.var.db, claims.owner.id, claims.key);
-    if (!file) throw notFound("file");
-    const res = await serveObject(c.env.FILES, file.storageKey, c.req.raw, { contentType: file.contentType, fileName: file.name });
-    if (!res) throw notFound("file");
-    return res as never;
-  },
+  mediaRoute("/api/drive/media", tags, "Stream Drive file (use token from files response)"),
+  async (c) => (await serveMediaRequest(c, c.req.valid("query").t, MEDIA_AUDIENCE, "drive", (ownerId, key) => findLiveFileByKey(c.var.db, ownerId, key))) as never,
 );

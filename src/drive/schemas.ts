@@ -163,4 +163,3 @@ export const RestoreResponse = z
 export const PurgeResponse = z.object({ deletedFiles: z.number().int(), deletedFolders: z.number().int() }).openapi("DrivePurgeResult");
 
 export const StorageSchema = z.object({ usedBytes: z.number().int(), limitBytes: z.number().int() }).openapi("DriveStorage");
-export const MediaQuery = z.object({ t: z.string().min(1).max(2000) });

@@ -9,21 +9,20 @@ import type { Env } from "../env";
 import { ApiError, notFound } from "../platform/errors";
 import { base64url, fromBase64url, newId } from "../platform/ids";
 import {
-  abandonUpload,
   completeUpload,
   createUploadIntent,
   getStorageLimit,
   getStorageSummary,
   getUploadIntent,
-  mediaTokenKey,
-  MEDIA_TOKEN_TTL_SECONDS,
-  mintMediaToken,
+  mediaLinks,
   normalizeContentType,
-  presignPut,
+  presignReservedUpload,
+  PROXY_INTENT_TTL_MS,
+  putReservedUpload,
   releaseUsedStatement,
-  s3Config,
   safeKeySegment,
   type OwnerRef,
+  type ReservedUpload,
   type UploadIntent,
 } from "../platform/storage";
 
@@ -34,10 +33,6 @@ type FileRow = typeof driveFiles.$inferSelect;
 export const MEDIA_AUDIENCE = "drive";
 /** Items stay this long in the Recycle Bin before the cron deletes them forever. */
 export const TRASH_RETENTION_MS = 30 * 24 * 3600_000;
-/** Proxy uploads pass through Worker memory: keep them small, presign anything bigger. */
-export const PROXY_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
-const PROXY_INTENT_TTL_MS = 10 * 60_000;
-const PRESIGN_TTL_MS = 15 * 60_000;
 /** Name shown for the root in breadcrumbs. */
 export const ROOT_NAME = "My Drive";
 
@@ -250,14 +245,8 @@ export function toPublicFile(f: FileRow) {
 }
 
 async function withMedia(env: Env, driveId: string, files: FileRow[], origin: string, now: number) {
-  const secret = mediaTokenKey(env, origin);
-  const expiresAt = iso(now + MEDIA_TOKEN_TTL_SECONDS * 1000);
-  return Promise.all(
-    files.map(async (f) => {
-      const mediaToken = await mintMediaToken(secret, MEDIA_AUDIENCE, { key: f.storageKey, owner: ownerOf(driveId) }, now);
-      return { ...toPublicFile(f), url: `${origin}/api/drive/media?t=${mediaToken}`, mediaToken, expiresAt };
-    }),
-  );
+  const links = await mediaLinks(env, origin, MEDIA_AUDIENCE, "/api/drive/media", ownerOf(driveId), files.map((f) => f.storageKey), now);
+  return files.map((f, i) => ({ ...toPublicFile(f), ...links[i]! }));
 }
 
 // ---------- listing ----------
@@ -816,7 +805,7 @@ export function cleanFileName(name: string): string {
   return base === "" || base === "." || base === ".." ? "file" : base;
 }
 
-async function reserve(db: Db, ctx: DriveCtx, target: UploadTarget, now: number, urlExpiresAt: number) {
+async function reserve(db: Db, ctx: DriveCtx, target: UploadTarget, now: number, urlExpiresAt: number): Promise<ReservedUpload> {
   const folderId = await resolveTarget(db, ctx, target.folderId, now);
   const fileId = newId("df");
   const storageKey = `drive/${ctx.driveId}/${fileId}/${safeKeySegment(target.fileName)}`;
@@ -840,10 +829,7 @@ async function reserve(db: Db, ctx: DriveCtx, target: UploadTarget, now: number,
  * limit (413 `storage_limit_exceeded`) and returns a presigned PUT URL for a server-picked key.
  */
 export async function presignDriveUpload(db: Db, env: Env, ctx: DriveCtx, target: UploadTarget, requestUrl: string, now: number) {
-  const config = s3Config(env, requestUrl);
-  const { storageKey, contentType } = await reserve(db, ctx, target, now, now + PRESIGN_TTL_MS);
-  const signed = await presignPut(config, storageKey, contentType, now);
-  return { uploadUrl: signed.uploadUrl, storageKey, headers: signed.headers, expiresAt: iso(signed.expiresAt) };
+  return presignReservedUpload(env, requestUrl, now, (urlExpiresAt) => reserve(db, ctx, target, now, urlExpiresAt));
 }
 
 async function findFileByKey(db: Db, driveId: string, storageKey: string) {
@@ -911,16 +897,9 @@ export async function completeDriveUpload(db: Db, bucket: R2Bucket, ctx: DriveCt
 
 /** The proxy route: reserve -> the Worker PUTs -> complete; a failed write releases the reservation. */
 export async function proxyDriveUpload(db: Db, bucket: R2Bucket, ctx: DriveCtx, target: UploadTarget & { file: Blob }, now: number) {
-  const { storageKey, contentType } = await reserve(db, ctx, target, now, now + PROXY_INTENT_TTL_MS);
-  const owner = ownerOf(ctx.driveId);
-  try {
-    await bucket.put(storageKey, target.file, { httpMetadata: { contentType } });
-  } catch (err) {
-    const intent = await getUploadIntent(db, owner, storageKey);
-    if (intent) await abandonUpload(db, bucket, owner, intent);
-    throw err;
-  }
-  return completeDriveUpload(db, bucket, ctx, { storageKey }, now);
+  const reserved = await reserve(db, ctx, target, now, now + PROXY_INTENT_TTL_MS);
+  await putReservedUpload(db, bucket, ownerOf(ctx.driveId), reserved, target.file);
+  return completeDriveUpload(db, bucket, ctx, { storageKey: reserved.storageKey }, now);
 }
 
 /** `{ usedBytes, limitBytes }`: completed files (Recycle Bin included) and uploads in progress. */

@@ -1,5 +1,6 @@
 import type { FC } from "hono/jsx";
-import { ErrorAlert, formatBytes } from "../pages/views";
+import { Uploader, uploadIsland } from "../pages/upload-island";
+import { ErrorAlert, formatBytes, StorageMeter } from "../pages/views";
 import type { listAllFolders, listFolder, listTrash } from "./service";
 
 type Listing = Awaited<ReturnType<typeof listFolder>>;
@@ -39,93 +40,12 @@ svg.icon{vertical-align:-3px;margin-right:2px}
 .picker{list-style:none;padding:0;margin:8px 0;max-height:300px;overflow:auto;border:1px solid var(--line);border-radius:8px}.picker li{display:flex;justify-content:space-between;align-items:center;padding:6px 10px;border-bottom:1px solid var(--line)}
 `;
 
-/** Upload island: presign -> PUT with progress (XHR) -> complete with the documented retry, 3 at a time. */
-const UPLOAD_JS = `
-(() => {
-  const root = document.getElementById("uploader");
-  if (!root) return;
-  const folderId = root.dataset.folderId || null;
-  const zone = document.getElementById("dropzone"), input = document.getElementById("file-input");
-  const list = document.getElementById("upload-list"), overall = document.getElementById("overall-progress"), overallText = document.getElementById("overall-text");
-  let total = 0, done = 0, failed = 0, running = 0;
-  const loaded = new Map(), queue = [];
-  const post = (path, body) => fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, credentials: "same-origin", body: JSON.stringify(body) });
-  function paint() {
-    let bytes = 0, sum = 0;
-    for (const [f, n] of loaded) { bytes += n; sum += f.size; }
-    const pct = sum ? Math.round((bytes / sum) * 100) : (total ? 100 : 0);
-    overall.firstElementChild.style.width = pct + "%";
-    overall.setAttribute("aria-valuenow", String(pct));
-    overallText.textContent = done + " of " + total + " uploaded" + (failed ? ", " + failed + " failed" : "") + " (" + pct + "%)";
-  }
-  function row(file) {
-    const li = document.createElement("li"); li.dataset.upload = file.name;
-    const name = document.createElement("span"); name.textContent = file.name;
-    const bar = document.createElement("div"); bar.className = "progress"; bar.setAttribute("role", "progressbar"); bar.setAttribute("aria-label", "Upload of " + file.name);
-    bar.appendChild(document.createElement("span"));
-    const state = document.createElement("span"); state.className = "muted"; state.textContent = "waiting";
-    li.append(name, bar, state); list.appendChild(li);
-    return { bar, state };
-  }
-  function put(url, headers, file, onProgress) {
-    return new Promise((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      xhr.open("PUT", url);
-      for (const [k, v] of Object.entries(headers || {})) xhr.setRequestHeader(k, v);
-      xhr.upload.onprogress = (e) => onProgress(e.loaded);
-      xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error("PUT failed: " + xhr.status)));
-      xhr.onerror = () => reject(new Error("network error"));
-      xhr.send(file);
-    });
-  }
-  const message = (e, fallback) => (typeof e.detail === "string" ? e.detail : e.error || fallback);
-  async function upload(file, ui) {
-    const contentType = file.type || "application/octet-stream";
-    ui.state.textContent = "starting";
-    const pres = await post("/api/dashboard/drive/upload/presign", { fileName: file.name, contentType, sizeBytes: file.size, folderId });
-    const p = await pres.json().catch(() => ({}));
-    if (!pres.ok) throw new Error(message(p, "presign failed"));
-    ui.state.textContent = "uploading";
-    await put(p.uploadUrl, p.headers, file, (n) => { loaded.set(file, n); ui.bar.firstElementChild.style.width = Math.round((n / (file.size || 1)) * 100) + "%"; paint(); });
-    loaded.set(file, file.size); paint();
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const res = await post("/api/dashboard/drive/upload/complete", { storageKey: p.storageKey, sizeBytes: file.size, folderId });
-      if (res.ok) return;
-      const err = await res.json().catch(() => ({}));
-      const retryable = err.error === "upload_incomplete_or_mismatch" && err.detail === "object_not_visible_yet_retry_complete";
-      if (!retryable || attempt === 5) throw new Error(message(err, "complete failed"));
-      await new Promise((r) => setTimeout(r, attempt * 500));
-    }
-  }
-  function pump() {
-    while (running < 3 && queue.length) {
-      const { file, ui } = queue.shift();
-      running++;
-      upload(file, ui)
-        .then(() => { done++; ui.bar.classList.add("ok"); ui.bar.firstElementChild.style.width = "100%"; ui.state.textContent = "done"; })
-        .catch((e) => { failed++; ui.bar.classList.add("err"); ui.state.textContent = e.message; loaded.set(file, file.size); })
-        .finally(() => {
-          running--; paint();
-          if (done + failed === total && running === 0 && queue.length === 0) {
-            root.dataset.state = failed ? "finished-with-errors" : "finished";
-            if (!failed) setTimeout(() => location.reload(), 400);
-          } else pump();
-        });
-    }
-  }
-  function add(files) {
-    root.dataset.state = "uploading";
-    for (const file of files) { total++; loaded.set(file, 0); queue.push({ file, ui: row(file) }); }
-    paint(); pump();
-  }
-  zone.addEventListener("click", () => input.click());
-  zone.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } });
-  zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
-  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
-  zone.addEventListener("drop", (e) => { e.preventDefault(); zone.classList.remove("over"); add([...e.dataTransfer.files]); });
-  input.addEventListener("change", () => { add([...input.files]); input.value = ""; });
-})();
-`;
+const UPLOAD_JS = uploadIsland({
+  presignUrl: "/api/dashboard/drive/upload/presign",
+  completeUrl: "/api/dashboard/drive/upload/complete",
+  targetField: "folderId",
+  completeSendsFileInfo: false,
+});
 
 /** Preview and move-picker islands. */
 const DIALOGS_JS = `
@@ -200,23 +120,6 @@ function previewKind(contentType: string): "image" | "video" | "audio" | "pdf" |
   return null;
 }
 
-const StorageMeter: FC<{ usedBytes: number; limitBytes: number }> = ({ usedBytes, limitBytes }) => {
-  const pct = limitBytes > 0 ? Math.min(100, Math.round((usedBytes / limitBytes) * 1000) / 10) : 100;
-  return (
-    <div class="card" data-testid="storage-meter" style="margin-bottom:16px">
-      <div class="row" style="justify-content:space-between">
-        <strong>Storage</strong>
-        <span class="muted">
-          {usedBytes > 0 ? formatBytes(usedBytes) : "0 B"} of {formatBytes(limitBytes)} used ({pct}%)
-        </span>
-      </div>
-      <div class="meter" role="meter" aria-label="Storage used" aria-valuemin={0} aria-valuemax={limitBytes} aria-valuenow={usedBytes}>
-        <span style={`width:${pct}%`} />
-      </div>
-    </div>
-  );
-};
-
 const Hidden: FC<{ back: string; type?: string }> = ({ back, type }) => (
   <>
     <input type="hidden" name="back" value={back} />
@@ -281,19 +184,9 @@ const FilesView: FC<{ listing: Listing; showApps: boolean; back: string; nonce?:
               Create folder
             </button>
           </form>
-          <div id="uploader" data-folder-id={listing.parentId ?? ""} data-state="idle" style="margin-top:14px">
-            <div id="dropzone" class="dropzone" tabindex={0} role="button" aria-label="Upload files: drop them here or press to choose">
-              <strong>Drop files here</strong> or click to choose
-              <input id="file-input" type="file" multiple hidden />
-            </div>
-            <div class="row" style="margin-top:10px">
-              <div id="overall-progress" class="progress" role="progressbar" aria-label="All uploads" aria-valuemin={0} aria-valuemax={100} aria-valuenow={0} style="flex:1">
-                <span />
-              </div>
-              <span id="overall-text" class="muted" aria-live="polite"></span>
-            </div>
-            <ul id="upload-list" class="uploads" aria-label="Uploads"></ul>
-          </div>
+          <Uploader target={{ "data-folder-id": listing.parentId ?? "" }} style="margin-top:14px">
+            <strong>Drop files here</strong> or click to choose
+          </Uploader>
           <script nonce={nonce} dangerouslySetInnerHTML={{ __html: UPLOAD_JS }} />
         </div>
       )}
@@ -451,7 +344,7 @@ export const DrivePage: FC<DrivePageProps> = ({ driveId, storage, view, listing,
     </p>
     <h1>Drive</h1>
     <ErrorAlert message={error} />
-    <StorageMeter {...storage} />
+    <StorageMeter {...storage} style="margin-bottom:16px" />
     <div class="row" style="justify-content:space-between">
       <nav class="tabs" aria-label="Drive views">
         <a href={`${BASE}${showApps ? "?apps=1" : ""}`} aria-current={view === "files" ? "page" : undefined}>

@@ -1,9 +1,10 @@
 import { Hono, type Context } from "hono";
-import { NONCE, secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
 import type { AppEnv } from "../env";
+import { renderNotEnabledPage } from "../pages/error";
 import { Layout } from "../pages/layout";
-import { currentProfile } from "../platform/auth";
+import { uploadPageSecurity } from "../pages/security";
+import { formError, pageUser, requirePageSession } from "../pages/session";
 import { ApiError } from "../platform/errors";
 import { CategoryBody, CollectionIdParam, CreateCollectionBody, FileIdParam, ListFilesQuery } from "./schemas";
 import {
@@ -28,51 +29,11 @@ export const galleryPageRoutes = new Hono<AppEnv>();
 
 const BASE = "/dashboard/gallery";
 
-// Direct uploads PUT to R2's endpoint in production, so it joins connect-src.
-const storageOrigin = (c: Context) => {
-  const endpoint = (c.env as AppEnv["Bindings"]).R2_S3_ENDPOINT;
-  try {
-    return endpoint ? new URL(endpoint).origin : "";
-  } catch {
-    return "";
-  }
-};
-
-const security = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: [NONCE],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", "data:", "blob:"],
-    mediaSrc: ["'self'"],
-    connectSrc: ["'self'", storageOrigin],
-    frameAncestors: ["'none'"],
-  },
-  referrerPolicy: "same-origin",
-});
-
-type User = NonNullable<Awaited<ReturnType<typeof currentProfile>>>;
+const security = uploadPageSecurity();
 galleryPageRoutes.use(BASE, security);
 galleryPageRoutes.use(`${BASE}/*`, security);
-const requireUser = async (c: Context<AppEnv>, next: () => Promise<void>) => {
-  const user = await currentProfile(c);
-  if (!user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
-  c.set("auth", { profileId: user.id, via: "session" });
-  c.set("user" as never, user as never);
-  await next();
-};
-galleryPageRoutes.use(BASE, requireUser);
-galleryPageRoutes.use(`${BASE}/*`, requireUser);
-const userOf = (c: Context<AppEnv>) => c.get("user" as never) as User;
-
-function message(err: unknown): string {
-  if (err instanceof z.ZodError) {
-    const i = err.issues[0]!;
-    return `${i.path.join(".") || "form"}: ${i.message}`;
-  }
-  if (err instanceof ApiError) return typeof err.detail === "string" ? err.detail : err.code;
-  throw err;
-}
+galleryPageRoutes.use(BASE, requirePageSession);
+galleryPageRoutes.use(`${BASE}/*`, requirePageSession);
 
 const PageQuery = z.object({
   category: z.string().max(64).optional(),
@@ -81,20 +42,9 @@ const PageQuery = z.object({
 });
 
 async function render(c: Context<AppEnv>, error: string | null = null, status = 200) {
-  const user = userOf(c);
+  const user = pageUser(c);
   const studio = await c.var.db.query.studios.findFirst({ where: (s, { eq }) => eq(s.profileId, user.id) });
-  if (!studio) {
-    return c.html(
-      <Layout title="Client Gallery" user={user}>
-        <h1>Client Gallery</h1>
-        <p class="muted">Client Gallery is not enabled on this account. Enable it from the dashboard first.</p>
-        <a class="btn" href="/dashboard">
-          Back to dashboard
-        </a>
-      </Layout>,
-      404,
-    );
-  }
+  if (!studio) return renderNotEnabledPage(c, user, "Client Gallery");
   const q = PageQuery.safeParse(c.req.query());
   const query = q.success ? q.data : {};
   const filter = query.category || undefined;
@@ -111,7 +61,7 @@ async function render(c: Context<AppEnv>, error: string | null = null, status = 
       const files = await listFiles(c.var.db, c.env, studio.id, collection.id, { limit: 60, cursor: query.cursor }, new URL(c.req.url).origin, now);
       selected = { collection, files };
     } catch (err) {
-      error ??= message(err);
+      error ??= formError(err);
       status = status === 200 ? 404 : status;
     }
   }
@@ -142,7 +92,7 @@ async function action(c: Context<AppEnv>, run: (studio: { id: string; profileId:
     return c.redirect(await run(studio, form), 303);
   } catch (err) {
     const status = err instanceof ApiError ? err.status : 400;
-    return render(c, message(err), status);
+    return render(c, formError(err), status);
   }
 }
 

@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../env";
-import { requireApiKey, requireSession } from "../platform/auth";
-import { ApiError, notFound } from "../platform/errors";
-import { createRouter, errorResponses } from "../platform/openapi";
-import { mediaTokenKey, serveObject, verifyMediaToken } from "../platform/storage";
+import { requireApiKey } from "../platform/auth";
+import { ApiError } from "../platform/errors";
+import { createRouter, errorResponses, jsonBody, jsonResponse, keyOrSession } from "../platform/openapi";
+import { mediaRoute, PROXY_UPLOAD_MAX_BYTES, proxyUploadLimit, serveMediaRequest, UploadFileField } from "../platform/storage";
 import {
   CategoryBody,
   CategoryIdParam,
@@ -19,7 +18,6 @@ import {
   FilesPage,
   ListCollectionsQuery,
   ListFilesQuery,
-  MediaQuery,
   PresignBody,
   PresignResponse,
   StorageSchema,
@@ -40,7 +38,6 @@ import {
   listFiles,
   MEDIA_AUDIENCE,
   presignUpload,
-  PROXY_UPLOAD_MAX_BYTES,
   proxyUpload,
   renameCategory,
   studioStorage,
@@ -49,8 +46,6 @@ import {
 
 export const galleryRoutes = createRouter();
 
-const json = <T extends z.ZodType>(schema: T, description = "OK") => ({ description, content: { "application/json": { schema } } });
-const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
 const security = [{ ApiKey: [] }];
 const key = requireApiKey("gallery");
 const tags = ["Client Gallery"];
@@ -66,7 +61,7 @@ galleryRoutes.openapi(
     summary: "List all collections",
     description: "Newest first. `categoryId` limits the list to one category.",
     request: { query: ListCollectionsQuery },
-    responses: { 200: json(z.array(CollectionSchema)), ...errorResponses(400, 401, 403) },
+    responses: { 200: jsonResponse(z.array(CollectionSchema)), ...errorResponses(400, 401, 403) },
   }),
   async (c) => {
     const studio = await studioOf(c);
@@ -83,7 +78,7 @@ galleryRoutes.openapi(
     middleware: key,
     summary: "Create a collection",
     request: jsonBody(CreateCollectionBody),
-    responses: { 201: json(CollectionSchema, "Created"), ...errorResponses(400, 401, 403, 404, 415) },
+    responses: { 201: jsonResponse(CollectionSchema, "Created"), ...errorResponses(400, 401, 403, 404, 415) },
   }),
   async (c) => {
     const studio = await studioOf(c);
@@ -100,7 +95,7 @@ galleryRoutes.openapi(
     middleware: key,
     summary: "Get a collection",
     request: { params: CollectionIdParam },
-    responses: { 200: json(CollectionSchema), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: jsonResponse(CollectionSchema), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const studio = await studioOf(c);
@@ -118,7 +113,7 @@ galleryRoutes.openapi(
     summary: "Rename or update a collection",
     description: "Send only the fields to change; `categoryId: null` removes the category.",
     request: { params: CollectionIdParam, ...jsonBody(UpdateCollectionBody) },
-    responses: { 200: json(CollectionSchema), ...errorResponses(400, 401, 403, 404, 415) },
+    responses: { 200: jsonResponse(CollectionSchema), ...errorResponses(400, 401, 403, 404, 415) },
   }),
   async (c) => {
     const studio = await studioOf(c);
@@ -153,7 +148,7 @@ galleryRoutes.openapi(
     security,
     middleware: key,
     summary: "List categories",
-    responses: { 200: json(z.array(CategorySchema)), ...errorResponses(401, 403) },
+    responses: { 200: jsonResponse(z.array(CategorySchema)), ...errorResponses(401, 403) },
   }),
   async (c) => {
     const studio = await studioOf(c);
@@ -170,7 +165,7 @@ galleryRoutes.openapi(
     middleware: key,
     summary: "Create a category",
     request: jsonBody(CategoryBody),
-    responses: { 201: json(CategorySchema, "Created"), ...errorResponses(400, 401, 403, 415) },
+    responses: { 201: jsonResponse(CategorySchema, "Created"), ...errorResponses(400, 401, 403, 415) },
   }),
   async (c) => {
     const studio = await studioOf(c);
@@ -187,7 +182,7 @@ galleryRoutes.openapi(
     middleware: key,
     summary: "Rename a category",
     request: { params: CategoryIdParam, ...jsonBody(CategoryBody) },
-    responses: { 200: json(CategorySchema), ...errorResponses(400, 401, 403, 404, 415) },
+    responses: { 200: jsonResponse(CategorySchema), ...errorResponses(400, 401, 403, 404, 415) },
   }),
   async (c) => {
     const studio = await studioOf(c);
@@ -217,19 +212,10 @@ galleryRoutes.openapi(
 const UploadForm = z.object({
   collectionId: z.string().min(1).max(64),
   clientName: z.string().trim().max(200).optional(),
-  file: z
-    .any()
-    .refine((f): f is File => f instanceof File, "must be a file")
-    .openapi({ type: "string", format: "binary" }),
+  file: UploadFileField,
 });
 
-// Proxied files pass through Worker memory; the multipart envelope adds a little on top.
-const proxyLimit = bodyLimit({
-  maxSize: PROXY_UPLOAD_MAX_BYTES + 64 * 1024,
-  onError: () => {
-    throw new ApiError("payload_too_large", `Proxy uploads are limited to ${PROXY_UPLOAD_MAX_BYTES} bytes; use /api/upload/presign for larger files`);
-  },
-});
+const proxyLimit = proxyUploadLimit("/api/upload/presign");
 
 galleryRoutes.openapi(
   createRoute({
@@ -241,7 +227,7 @@ galleryRoutes.openapi(
     summary: "Upload file to a collection (server proxies to storage)",
     description: `FormData: collectionId, clientName, file. Up to ${PROXY_UPLOAD_MAX_BYTES / 1024 / 1024} MiB; presign larger files.`,
     request: { body: { required: true, content: { "multipart/form-data": { schema: UploadForm } } } },
-    responses: { 201: json(FileSchema, "Created"), ...errorResponses(400, 401, 403, 404, 413) },
+    responses: { 201: jsonResponse(FileSchema, "Created"), ...errorResponses(400, 401, 403, 404, 413) },
   }),
   async (c) => {
     const studio = await studioOf(c);
@@ -263,30 +249,26 @@ const presignRoute = (path: string, auth: "key" | "session") =>
   createRoute({
     method: "post",
     path,
-    tags: auth === "key" ? tags : ["Dashboard"],
-    security: auth === "key" ? security : [{ Session: [] }],
-    middleware: auth === "key" ? requireApiKey("gallery") : requireSession(),
+    ...keyOrSession(auth, "gallery", tags),
     summary: "Get presigned PUT URL",
     description:
       "Reserves `sizeBytes` against the plan's storage limit (413 `storage_limit_exceeded`) and returns a URL the client PUTs " +
       "the bytes to, with exactly the returned `headers` (Content-Type is signed). Expires in 15 minutes.",
     request: jsonBody(PresignBody),
-    responses: { 200: json(PresignResponse), ...errorResponses(400, 401, 403, 404, 413, 415) },
+    responses: { 200: jsonResponse(PresignResponse), ...errorResponses(400, 401, 403, 404, 413, 415) },
   });
 
 const completeRoute = (path: string, auth: "key" | "session") =>
   createRoute({
     method: "post",
     path,
-    tags: auth === "key" ? tags : ["Dashboard"],
-    security: auth === "key" ? security : [{ Session: [] }],
-    middleware: auth === "key" ? requireApiKey("gallery") : requireSession(),
+    ...keyOrSession(auth, "gallery", tags),
     summary: "Register file after successful PUT to presigned URL",
     description:
       "409 `upload_incomplete_or_mismatch` with detail `object_not_visible_yet_retry_complete` means: retry shortly. " +
       "A size or type mismatch is 400 with the same code and another detail, and the object is deleted. Repeats return the same file.",
     request: jsonBody(CompleteBody),
-    responses: { 200: json(FileSchema, "Already completed"), 201: json(FileSchema, "Created"), ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+    responses: { 200: jsonResponse(FileSchema, "Already completed"), 201: jsonResponse(FileSchema, "Created"), ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
   });
 
 for (const [prefix, auth] of [
@@ -314,7 +296,7 @@ galleryRoutes.openapi(
     summary: "Get collection files (with signed URLs)",
     description: "Oldest first, `limit` per page (default 100, max 500); pass `nextCursor` back as `cursor` for the next page.",
     request: { params: CollectionIdParam, query: ListFilesQuery },
-    responses: { 200: json(FilesPage), ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: jsonResponse(FilesPage), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const studio = await studioOf(c);
@@ -352,7 +334,7 @@ galleryRoutes.openapi(
     middleware: key,
     summary: "Get storage usage",
     description: "`usedBytes` counts completed files and uploads in progress; `limitBytes` is the plan's storage limit.",
-    responses: { 200: json(StorageSchema), ...errorResponses(401, 403) },
+    responses: { 200: jsonResponse(StorageSchema), ...errorResponses(401, 403) },
   }),
   async (c) => {
     const studio = await studioOf(c);
@@ -361,30 +343,6 @@ galleryRoutes.openapi(
 );
 
 galleryRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/api/media",
-    tags,
-    summary: "Stream file (use token from files response)",
-    description:
-      "Auth is the short-lived token itself (bound to one file). Supports Range (206) and If-None-Match (304). " +
-      "Only allowlisted image, video and audio types display inline; everything else downloads.",
-    request: { query: MediaQuery },
-    responses: {
-      200: { description: "The file" },
-      206: { description: "Part of the file" },
-      304: { description: "Not modified" },
-      ...errorResponses(400, 403, 404, 416),
-    },
-  }),
-  async (c) => {
-    const now = Date.now();
-    const claims = await verifyMediaToken(mediaTokenKey(c.env, c.req.url), MEDIA_AUDIENCE, c.req.valid("query").t, now);
-    if (!claims || claims.owner.kind !== "studio") throw new ApiError("invalid_media_token", "The media token is invalid or expired", { status: 403 });
-    const file = await findFileByKey(c.var.db, claims.owner.id, claims.key);
-    if (!file) throw notFound("file");
-    const res = await serveObject(c.env.FILES, file.storageKey, c.req.raw, { contentType: file.contentType, fileName: file.name });
-    if (!res) throw notFound("file");
-    return res as never;
-  },
+  mediaRoute("/api/media", tags, "Stream file (use token from files response)"),
+  async (c) => (await serveMediaRequest(c, c.req.valid("query").t, MEDIA_AUDIENCE, "studio", (ownerId, key) => findFileByKey(c.var.db, ownerId, key))) as never,
 );

@@ -117,5 +117,3 @@ export const CompleteBody = z
   .openapi("CompleteRequest");
 
 export const StorageSchema = z.object({ usedBytes: z.number().int(), limitBytes: z.number().int() }).openapi("StorageUsage");
-
-export const MediaQuery = z.object({ t: z.string().min(1).max(2000) });

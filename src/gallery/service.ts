@@ -5,29 +5,24 @@ import type { Env } from "../env";
 import { ApiError, notFound } from "../platform/errors";
 import { base64url, fromBase64url, newId } from "../platform/ids";
 import {
-  abandonUpload,
   completeUpload,
   createUploadIntent,
   getStorageLimit,
   getStorageSummary,
   getUploadIntent,
-  importMediaKey,
-  mediaTokenKey,
-  MEDIA_TOKEN_TTL_SECONDS,
-  mintMediaToken,
+  mediaLinks,
   normalizeContentType,
-  presignPut,
+  presignReservedUpload,
+  PROXY_INTENT_TTL_MS,
+  putReservedUpload,
   releaseUsedStatement,
-  s3Config,
   safeKeySegment,
   type OwnerRef,
+  type ReservedUpload,
   type UploadIntent,
 } from "../platform/storage";
 
 export const MEDIA_AUDIENCE = "gallery";
-/** Proxy uploads pass through Worker memory: keep them small, presign anything bigger. */
-export const PROXY_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
-const PROXY_INTENT_TTL_MS = 10 * 60_000;
 
 type CategoryRow = typeof categories.$inferSelect;
 type CollectionRow = typeof collections.$inferSelect;
@@ -263,14 +258,8 @@ export async function listFiles(
     .all();
   const more = rows.length > page.limit;
   const slice = more ? rows.slice(0, page.limit) : rows;
-  const secret = await importMediaKey(mediaTokenKey(env, origin));
-  const expiresAt = iso(now + MEDIA_TOKEN_TTL_SECONDS * 1000);
-  const out = await Promise.all(
-    slice.map(async (f) => {
-      const mediaToken = await mintMediaToken(secret, MEDIA_AUDIENCE, { key: f.storageKey, owner: ownerOf(studioId) }, now);
-      return { ...toPublicFile(f), url: `${origin}/api/media?t=${mediaToken}`, mediaToken, expiresAt };
-    }),
-  );
+  const links = await mediaLinks(env, origin, MEDIA_AUDIENCE, "/api/media", ownerOf(studioId), slice.map((f) => f.storageKey), now);
+  const out = slice.map((f, i) => ({ ...toPublicFile(f), ...links[i]! }));
   return { files: out, nextCursor: more ? encodeCursor(slice[slice.length - 1]!) : null };
 }
 
@@ -309,7 +298,7 @@ function fileKey(studioId: string, collectionId: string, fileId: string, fileNam
   return `${collectionPrefix(studioId, collectionId)}${fileId}/${safeKeySegment(fileName)}`;
 }
 
-async function reserve(db: Db, studio: { id: string; profileId: string }, target: UploadTarget, now: number, urlExpiresAt: number) {
+async function reserve(db: Db, studio: { id: string; profileId: string }, target: UploadTarget, now: number, urlExpiresAt: number): Promise<ReservedUpload> {
   await assertCollection(db, studio.id, target.collectionId);
   const fileId = newId("gf");
   const storageKey = fileKey(studio.id, target.collectionId, fileId, target.fileName);
@@ -334,11 +323,7 @@ async function reserve(db: Db, studio: { id: string; profileId: string }, target
  * server picked, with the headers the PUT must send.
  */
 export async function presignUpload(db: Db, env: Env, studio: { id: string; profileId: string }, target: UploadTarget, requestUrl: string, now: number) {
-  const config = s3Config(env, requestUrl);
-  const expiresAt = now + 15 * 60_000;
-  const { storageKey, contentType } = await reserve(db, studio, target, now, expiresAt);
-  const signed = await presignPut(config, storageKey, contentType, now);
-  return { uploadUrl: signed.uploadUrl, storageKey, headers: signed.headers, expiresAt: iso(signed.expiresAt) };
+  return presignReservedUpload(env, requestUrl, now, (urlExpiresAt) => reserve(db, studio, target, now, urlExpiresAt));
 }
 
 function insertFileStatement(db: Db, studioId: string, intent: UploadIntent, object: R2Object, guard: SQL, now: number) {
@@ -389,16 +374,9 @@ export async function completeGalleryUpload(
  * doing the PUT. A failed write releases the reservation.
  */
 export async function proxyUpload(db: Db, bucket: R2Bucket, studio: { id: string; profileId: string }, target: UploadTarget & { file: Blob }, now: number) {
-  const { storageKey, contentType } = await reserve(db, studio, target, now, now + PROXY_INTENT_TTL_MS);
-  const owner = ownerOf(studio.id);
-  try {
-    await bucket.put(storageKey, target.file, { httpMetadata: { contentType } });
-  } catch (err) {
-    const intent = await getUploadIntent(db, owner, storageKey);
-    if (intent) await abandonUpload(db, bucket, owner, intent);
-    throw err;
-  }
-  return completeGalleryUpload(db, bucket, studio, { storageKey }, now);
+  const reserved = await reserve(db, studio, target, now, now + PROXY_INTENT_TTL_MS);
+  await putReservedUpload(db, bucket, ownerOf(studio.id), reserved, target.file);
+  return completeGalleryUpload(db, bucket, studio, { storageKey: reserved.storageKey }, now);
 }
 
 export async function studioStorage(db: Db, studio: { id: string; profileId: string }) {

@@ -1,5 +1,6 @@
 import type { FC } from "hono/jsx";
-import { ErrorAlert, formatBytes } from "../pages/views";
+import { Uploader, uploadIsland } from "../pages/upload-island";
+import { ErrorAlert, formatBytes, StorageMeter } from "../pages/views";
 import type { getCollection, listCategories, listCollections, listFiles } from "./service";
 
 type Category = Awaited<ReturnType<typeof listCategories>>[number];
@@ -35,97 +36,12 @@ tr.current{background:#eef2ff}
 .thumb .meta{padding:6px 8px;font-size:12px;display:flex;justify-content:space-between;gap:6px;align-items:center}.thumb .meta span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 `;
 
-/** The upload island: presign -> PUT with progress (XHR) -> complete with the documented retry, 3 at a time. */
-const UPLOAD_JS = `
-(() => {
-  const root = document.getElementById("uploader");
-  if (!root) return;
-  const collectionId = root.dataset.collectionId;
-  const zone = document.getElementById("dropzone");
-  const input = document.getElementById("file-input");
-  const list = document.getElementById("upload-list");
-  const overall = document.getElementById("overall-progress");
-  const overallText = document.getElementById("overall-text");
-  let total = 0, done = 0, failed = 0, running = 0;
-  const loaded = new Map();
-  const queue = [];
-  const post = (path, body) => fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, credentials: "same-origin", body: JSON.stringify(body) });
-  function paintOverall() {
-    let bytes = 0, sum = 0;
-    for (const [f, n] of loaded) { bytes += n; sum += f.size; }
-    const pct = sum ? Math.round((bytes / sum) * 100) : 0;
-    overall.firstElementChild.style.width = pct + "%";
-    overall.setAttribute("aria-valuenow", String(pct));
-    overallText.textContent = done + " of " + total + " uploaded" + (failed ? ", " + failed + " failed" : "") + " (" + pct + "%)";
-  }
-  function row(file) {
-    const li = document.createElement("li");
-    li.dataset.upload = file.name;
-    const name = document.createElement("span"); name.textContent = file.name;
-    const bar = document.createElement("div"); bar.className = "progress"; bar.setAttribute("role", "progressbar"); bar.setAttribute("aria-label", "Upload of " + file.name);
-    bar.appendChild(document.createElement("span"));
-    const state = document.createElement("span"); state.className = "muted"; state.textContent = "waiting";
-    li.append(name, bar, state); list.appendChild(li);
-    return { bar, state };
-  }
-  function put(url, headers, file, onProgress) {
-    return new Promise((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      xhr.open("PUT", url);
-      for (const [k, v] of Object.entries(headers || {})) xhr.setRequestHeader(k, v);
-      xhr.upload.onprogress = (e) => onProgress(e.loaded);
-      xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error("PUT failed: " + xhr.status)));
-      xhr.onerror = () => reject(new Error("network error"));
-      xhr.send(file);
-    });
-  }
-  async function upload(file, ui) {
-    const contentType = file.type || "application/octet-stream";
-    ui.state.textContent = "starting";
-    const pres = await post("/api/dashboard/gallery/upload/presign", { collectionId, fileName: file.name, contentType, sizeBytes: file.size });
-    const p = await pres.json().catch(() => ({}));
-    if (!pres.ok) throw new Error(p.detail && typeof p.detail === "string" ? p.detail : p.error || "presign failed");
-    ui.state.textContent = "uploading";
-    await put(p.uploadUrl, p.headers, file, (n) => { loaded.set(file, n); ui.bar.firstElementChild.style.width = Math.round((n / file.size) * 100) + "%"; paintOverall(); });
-    loaded.set(file, file.size); paintOverall();
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const res = await post("/api/dashboard/gallery/upload/complete", { collectionId, storageKey: p.storageKey, fileName: file.name, contentType, sizeBytes: file.size });
-      if (res.ok) return;
-      const err = await res.json().catch(() => ({}));
-      const retryable = err.error === "upload_incomplete_or_mismatch" && err.detail === "object_not_visible_yet_retry_complete";
-      if (!retryable || attempt === 5) throw new Error(typeof err.detail === "string" ? err.detail : err.error || "complete failed");
-      await new Promise((r) => setTimeout(r, attempt * 500));
-    }
-  }
-  function pump() {
-    while (running < 3 && queue.length) {
-      const { file, ui } = queue.shift();
-      running++;
-      upload(file, ui)
-        .then(() => { done++; ui.bar.classList.add("ok"); ui.bar.firstElementChild.style.width = "100%"; ui.state.textContent = "done"; })
-        .catch((e) => { failed++; ui.bar.classList.add("err"); ui.state.textContent = e.message; loaded.set(file, file.size); })
-        .finally(() => {
-          running--; paintOverall();
-          if (done + failed === total && running === 0 && queue.length === 0) {
-            root.dataset.state = failed ? "finished-with-errors" : "finished";
-            if (!failed) setTimeout(() => location.reload(), 400);
-          } else pump();
-        });
-    }
-  }
-  function add(files) {
-    root.dataset.state = "uploading";
-    for (const file of files) { total++; loaded.set(file, 0); queue.push({ file, ui: row(file) }); }
-    paintOverall(); pump();
-  }
-  zone.addEventListener("click", () => input.click());
-  zone.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } });
-  zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
-  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
-  zone.addEventListener("drop", (e) => { e.preventDefault(); zone.classList.remove("over"); add([...e.dataTransfer.files]); });
-  input.addEventListener("change", () => { add([...input.files]); input.value = ""; });
-})();
-`;
+const UPLOAD_JS = uploadIsland({
+  presignUrl: "/api/dashboard/gallery/upload/presign",
+  completeUrl: "/api/dashboard/gallery/upload/complete",
+  targetField: "collectionId",
+  completeSendsFileInfo: true,
+});
 
 const CategoryOptions: FC<{ categories: Category[]; selected?: string | null; none: string }> = ({ categories, selected, none }) => (
   <>
@@ -137,23 +53,6 @@ const CategoryOptions: FC<{ categories: Category[]; selected?: string | null; no
     ))}
   </>
 );
-
-const StorageMeter: FC<{ usedBytes: number; limitBytes: number }> = ({ usedBytes, limitBytes }) => {
-  const pct = limitBytes > 0 ? Math.min(100, Math.round((usedBytes / limitBytes) * 1000) / 10) : 100;
-  return (
-    <div class="card" data-testid="storage-meter" style="margin-bottom:20px">
-      <div class="row" style="justify-content:space-between">
-        <strong>Storage</strong>
-        <span class="muted">
-          {formatBytes(usedBytes) === "—" ? "0 B" : formatBytes(usedBytes)} of {formatBytes(limitBytes)} used ({pct}%)
-        </span>
-      </div>
-      <div class="meter" role="meter" aria-label="Storage used" aria-valuemin={0} aria-valuemax={limitBytes} aria-valuenow={usedBytes}>
-        <span style={`width:${pct}%`} />
-      </div>
-    </div>
-  );
-};
 
 const Categories: FC<{ categories: Category[] }> = ({ categories }) => (
   <div class="card">
@@ -264,7 +163,7 @@ export const GalleryPage: FC<GalleryPageProps> = ({ studioId, storage, categorie
       </p>
       <h1>Client Gallery</h1>
       <ErrorAlert message={error} />
-      <StorageMeter {...storage} />
+      <StorageMeter {...storage} style="margin-bottom:20px" />
       <div class="gal-cols">
         <Categories categories={categories} />
         <div class="grid">
@@ -332,19 +231,9 @@ export const GalleryPage: FC<GalleryPageProps> = ({ studioId, storage, categorie
                 {selected.collection.fileCount} file(s) · {formatBytes(selected.collection.totalBytes)}
               </p>
               <CollectionForm categories={categories} collection={selected.collection} />
-              <div id="uploader" data-collection-id={selected.collection.id} data-state="idle" style="margin-top:18px">
-                <div id="dropzone" class="dropzone" tabindex={0} role="button" aria-label="Upload files: drop them here or press to choose">
-                  <strong>Drop photos here</strong> or click to choose files
-                  <input id="file-input" type="file" multiple hidden />
-                </div>
-                <div class="row" style="margin-top:10px">
-                  <div id="overall-progress" class="progress" role="progressbar" aria-label="All uploads" aria-valuemin={0} aria-valuemax={100} aria-valuenow={0} style="flex:1">
-                    <span />
-                  </div>
-                  <span id="overall-text" class="muted" aria-live="polite"></span>
-                </div>
-                <ul id="upload-list" class="uploads" aria-label="Uploads"></ul>
-              </div>
+              <Uploader target={{ "data-collection-id": selected.collection.id }} style="margin-top:18px">
+                <strong>Drop photos here</strong> or click to choose files
+              </Uploader>
               <FileGrid collectionId={selected.collection.id} files={selected.files} filter={filter} />
               <script nonce={nonce} dangerouslySetInnerHTML={{ __html: UPLOAD_JS }} />
             </div>

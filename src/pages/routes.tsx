@@ -25,6 +25,7 @@ import {
 import { ApiError } from "../platform/errors";
 import { Dashboard, type DashboardProps } from "./dashboard";
 import { Layout } from "./layout";
+import { formError, requirePageSession } from "./session";
 import { Landing, LoginForm, RegisterForm } from "./views";
 import { connectRedirectFor } from "../connect/flow";
 import { connectPageInfo, ContinueAs } from "../connect/views";
@@ -49,15 +50,6 @@ pageRoutes.use(
 /** Only same-site relative paths are followed after login (no open redirects). */
 function safeNext(next: unknown): string {
   return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/dashboard";
-}
-
-function formMessage(err: unknown): string {
-  if (err instanceof z.ZodError) {
-    const i = err.issues[0]!;
-    return `${String(i.path[0] ?? "form")}: ${i.message}`;
-  }
-  if (err instanceof ApiError) return typeof err.detail === "string" ? err.detail : err.code;
-  throw err;
 }
 
 async function publicPlans(c: Context<AppEnv>) {
@@ -106,7 +98,7 @@ pageRoutes.post("/login", async (c) => {
     const status = err instanceof ApiError ? err.status : 400;
     return c.html(
       <Layout title="Log in">
-        <LoginForm error={formMessage(err)} email={typeof form.email === "string" ? form.email : ""} next={typeof form.next === "string" ? form.next : undefined} {...await connectPageInfo(c)} />
+        <LoginForm error={formError(err)} email={typeof form.email === "string" ? form.email : ""} next={typeof form.next === "string" ? form.next : undefined} {...await connectPageInfo(c)} />
       </Layout>,
       status as 400,
     );
@@ -159,7 +151,7 @@ pageRoutes.post("/register", async (c) => {
     const status = err instanceof ApiError ? err.status : 400;
     return c.html(
       <Layout title="Create account">
-        <RegisterForm plans={await publicPlans(c)} error={formMessage(err)} values={values} {...await connectPageInfo(c)} />
+        <RegisterForm plans={await publicPlans(c)} error={formError(err)} values={values} {...await connectPageInfo(c)} />
       </Layout>,
       status as 400,
     );
@@ -183,19 +175,8 @@ async function renderDashboard(c: Context<AppEnv>, profileId: string, extra: Par
   );
 }
 
-/** Dashboard pages need a session; without one the browser goes to /login. */
-pageRoutes.use("/dashboard/*", async (c, next) => {
-  const user = await currentProfile(c);
-  if (!user) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
-  c.set("auth", { profileId: user.id, via: "session" });
-  await next();
-});
-pageRoutes.use("/dashboard", async (c, next) => {
-  const user = await currentProfile(c);
-  if (!user) return c.redirect("/login?next=%2Fdashboard", 303);
-  c.set("auth", { profileId: user.id, via: "session" });
-  await next();
-});
+pageRoutes.use("/dashboard/*", requirePageSession);
+pageRoutes.use("/dashboard", requirePageSession);
 
 pageRoutes.get("/dashboard", (c) => renderDashboard(c, c.var.auth.profileId));
 
@@ -207,7 +188,7 @@ async function dashboardAction(c: Context<AppEnv>, action: () => Promise<Partial
     return renderDashboard(c, c.var.auth.profileId, result);
   } catch (err) {
     const status = err instanceof ApiError ? err.status : 400;
-    return renderDashboard(c, c.var.auth.profileId, { error: formMessage(err) }, status);
+    return renderDashboard(c, c.var.auth.profileId, { error: formError(err) }, status);
   }
 }
 

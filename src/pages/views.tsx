@@ -87,6 +87,24 @@ export const ErrorAlert: FC<{ message?: string | null }> = ({ message }) =>
     </div>
   ) : null;
 
+/** A product line's storage card: used of limit (files and uploads in progress) as text and a meter. */
+export const StorageMeter: FC<{ usedBytes: number; limitBytes: number; style: string }> = ({ usedBytes, limitBytes, style }) => {
+  const pct = limitBytes > 0 ? Math.min(100, Math.round((usedBytes / limitBytes) * 1000) / 10) : 100;
+  return (
+    <div class="card" data-testid="storage-meter" style={style}>
+      <div class="row" style="justify-content:space-between">
+        <strong>Storage</strong>
+        <span class="muted">
+          {usedBytes > 0 ? formatBytes(usedBytes) : "0 B"} of {formatBytes(limitBytes)} used ({pct}%)
+        </span>
+      </div>
+      <div class="meter" role="meter" aria-label="Storage used" aria-valuemin={0} aria-valuemax={limitBytes} aria-valuenow={usedBytes}>
+        <span style={`width:${pct}%`} />
+      </div>
+    </div>
+  );
+};
+
 export const LoginForm: FC<{ error?: string | null; email?: string; next?: string; connectApp?: string | null; googleUrl?: string | null }> = ({
   error,
   email,

@@ -1,6 +1,8 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { ZodError } from "zod";
+import type { ProductLine } from "../db/schema";
 import type { AppEnv } from "../env";
+import { requireApiKey, requireSession } from "./auth";
 import { ApiError } from "./errors";
 
 /** Flattens zod issues into `{ path, message }` for the `detail` of a 400. */
@@ -28,3 +30,18 @@ export const errorResponses = (...statuses: number[]) =>
       },
     ]),
   );
+
+/** A route's JSON response: `schema` under application/json. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description = "OK") => ({ description, content: { "application/json": { schema } } });
+
+/** A route's required JSON request body, validated against `schema`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
+
+/**
+ * Tags, security and auth middleware of a route served twice: to API keys of `line` (listed
+ * under `tags`) and, at a dashboard path, to the browser session (listed under Dashboard).
+ */
+export const keyOrSession = (auth: "key" | "session", line: ProductLine, tags: string[]) =>
+  auth === "key"
+    ? { tags, security: [{ ApiKey: [] }], middleware: requireApiKey(line) }
+    : { tags: ["Dashboard"], security: [{ Session: [] }], middleware: requireSession() };

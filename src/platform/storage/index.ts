@@ -7,4 +7,5 @@ export * from "./presign";
 export * from "./quota";
 export * from "./uploads";
 export * from "./media";
+export * from "./http";
 export { localS3Routes } from "./local-s3";

@@ -1,4 +1,6 @@
 import { errors, jwtVerify, SignJWT } from "jose";
+import type { Env } from "../../env";
+import { mediaTokenKey } from "./config";
 import type { OwnerRef } from "./quota";
 
 /** Media tokens are short-lived: a files listing is refreshed long before they expire. */
@@ -27,6 +29,21 @@ export async function mintMediaToken(secret: Uint8Array | CryptoKey, audience: s
 /** Imports the HS256 key once, so signing a page of tokens does not re-import it per token. */
 export function importMediaKey(secret: Uint8Array): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+}
+
+/**
+ * A signed link per object key of one owner, in key order: a media token for `audience` and the
+ * URL of the product line's media route (`origin` + `mediaPath`) carrying it.
+ */
+export async function mediaLinks(env: Env, origin: string, audience: string, mediaPath: string, owner: OwnerRef, keys: string[], now: number) {
+  const secret = await importMediaKey(mediaTokenKey(env, origin));
+  const expiresAt = new Date(now + MEDIA_TOKEN_TTL_SECONDS * 1000).toISOString();
+  return Promise.all(
+    keys.map(async (key) => {
+      const mediaToken = await mintMediaToken(secret, audience, { key, owner }, now);
+      return { url: `${origin}${mediaPath}?t=${mediaToken}`, mediaToken, expiresAt };
+    }),
+  );
 }
 
 /** The token's claims, or null when it is malformed, tampered, expired or for another audience. */

@@ -4,6 +4,9 @@ import type { Db } from "../../db";
 import { uploadIntents } from "../../db/schema";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../ids";
+import type { Env } from "../../env";
+import { s3Config } from "./config";
+import { presignPut, PRESIGN_TTL_SECONDS } from "./presign";
 import { fitsQuota, OWNER_TABLE, storageLimitExceeded, type OwnerRef } from "./quota";
 
 type Stmt = BatchItem<"sqlite">;
@@ -11,6 +14,11 @@ export type UploadIntent = typeof uploadIntents.$inferSelect;
 
 /** Intents outlive their presigned URL by this much so a slow client can still call /complete. */
 export const INTENT_GRACE_MS = 60 * 60_000;
+
+/** Proxy uploads pass through Worker memory: keep them small, presign anything bigger. */
+export const PROXY_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
+/** A proxy upload's intent only has to outlive the Worker's own PUT. */
+export const PROXY_INTENT_TTL_MS = 10 * 60_000;
 
 /** Retryable: the docs' upload loop retries /complete on exactly this code and detail. */
 export const NOT_VISIBLE_DETAIL = "object_not_visible_yet_retry_complete";
@@ -96,6 +104,38 @@ function releaseStatements(db: Db, owner: OwnerRef, intent: UploadIntent): [Stmt
 export async function abandonUpload(db: Db, bucket: R2Bucket, owner: OwnerRef, intent: UploadIntent): Promise<void> {
   await bucket.delete(intent.storageKey);
   await db.batch(releaseStatements(db, owner, intent));
+}
+
+/** What a feature's reservation returns: the key it picked and the normalised type the PUT must send. */
+export interface ReservedUpload {
+  storageKey: string;
+  contentType: string;
+}
+
+/**
+ * Step 1 of a direct upload, around the feature's own reservation: resolves the storage config
+ * first (nothing is reserved when storage is not configured), lets `reserve` record the intent
+ * for a URL expiring with the presign, and returns the published presign response.
+ */
+export async function presignReservedUpload(env: Env, requestUrl: string, now: number, reserve: (urlExpiresAt: number) => Promise<ReservedUpload>) {
+  const config = s3Config(env, requestUrl);
+  const { storageKey, contentType } = await reserve(now + PRESIGN_TTL_SECONDS * 1000);
+  const signed = await presignPut(config, storageKey, contentType, now);
+  return { uploadUrl: signed.uploadUrl, storageKey, headers: signed.headers, expiresAt: new Date(signed.expiresAt).toISOString() };
+}
+
+/**
+ * The proxy route's PUT of a reserved upload: the Worker writes the bytes itself. A failed write
+ * drops the intent and releases its reservation before the error propagates.
+ */
+export async function putReservedUpload(db: Db, bucket: R2Bucket, owner: OwnerRef, reserved: ReservedUpload, body: Blob): Promise<void> {
+  try {
+    await bucket.put(reserved.storageKey, body, { httpMetadata: { contentType: reserved.contentType } });
+  } catch (err) {
+    const intent = await getUploadIntent(db, owner, reserved.storageKey);
+    if (intent) await abandonUpload(db, bucket, owner, intent);
+    throw err;
+  }
 }
 
 export interface CompleteInput<Row> {
