@@ -3,7 +3,7 @@ import { ZodError } from "zod";
 import type { Db } from "../db";
 import { billingCheckouts, plans, profiles, subscriptions, type PlanType, type ProductLine } from "../db/schema";
 import type { Env } from "../env";
-import { getFreePlan, getPlan, LINE_OF_PLAN_TYPE, listPublishedPlans, PLAN_TYPE_OF_LINE, type PlanRow } from "../plans/service";
+import { effectivePlan, getPlan, LINE_OF_PLAN_TYPE, listPublishedPlans, PLAN_TYPE_OF_LINE } from "../plans/service";
 import { ApiError, notFound } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { constructWebhookEvent, sdkGateway, StripeSignatureError, stripeFailure, type StripeGateway } from "./gateway";
@@ -38,20 +38,8 @@ async function subscriptionRow(db: Db, profileId: string, planType: PlanType): P
   );
 }
 
-/**
- * The plan in force for a profile's product line, for limits (storage bytes, monthly credits).
- * A paid plan counts only while Stripe says active, trialing or past_due; otherwise (never
- * paid, unpaid, canceled) the line's free plan applies. Lines the profile lacks get the free plan.
- * Stable entry point for the gallery, drive and messaging features.
- */
-export async function effectivePlan(db: Db, profileId: string, planType: PlanType): Promise<PlanRow> {
-  const row = await subscriptionRow(db, profileId, planType);
-  if (row) {
-    const plan = await getPlan(db, row.planId);
-    if (plan && (plan.priceMinor <= 0 || isInForce(row.status))) return plan;
-  }
-  return getFreePlan(db, planType);
-}
+/** The plan in force for a line (limits); re-exported for billing's callers. */
+export { effectivePlan };
 
 export interface BillingStatus {
   scope: ProductLine;

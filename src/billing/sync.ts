@@ -16,9 +16,8 @@ import {
 
 type Stmt = BatchItem<"sqlite">;
 
-/** Stripe statuses under which a paid plan is in force (the documented eligibility rule). */
-export const IN_FORCE_STATUSES = ["active", "trialing", "past_due"] as const;
-export const isInForce = (status: string) => (IN_FORCE_STATUSES as readonly string[]).includes(status);
+import { isInForce } from "../plans/service";
+export { IN_FORCE_STATUSES, isInForce } from "../plans/service";
 /** Statuses after which the subscription is over: the line returns to its free plan. */
 const ENDED_STATUSES = ["canceled", "incomplete_expired"];
 

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../db";
-import { plans, type PlanType, type ProductLine } from "../db/schema";
+import { plans, subscriptions, type PlanType, type ProductLine } from "../db/schema";
 import type { PublicPlan } from "./schemas";
 
 export type PlanRow = typeof plans.$inferSelect;
@@ -57,4 +57,24 @@ export async function getFreePlan(db: Db, type: PlanType): Promise<PlanRow> {
     .get();
   if (!row) throw new Error(`no free ${type} plan is published`);
   return row;
+}
+
+/** Stripe statuses under which a paid plan is in force (the documented eligibility rule). */
+export const IN_FORCE_STATUSES = ["active", "trialing", "past_due"] as const;
+export const isInForce = (status: string) => (IN_FORCE_STATUSES as readonly string[]).includes(status);
+
+/**
+ * The plan in force for a profile's product line, for limits (storage bytes, monthly credits).
+ * A paid plan counts only while Stripe says active, trialing or past_due; otherwise (never
+ * paid, unpaid, canceled) the line's free plan applies. Lines the profile lacks get the free plan.
+ */
+export async function effectivePlan(db: Db, profileId: string, planType: PlanType): Promise<PlanRow> {
+  const row = await db
+    .select({ plan: plans, status: subscriptions.status })
+    .from(subscriptions)
+    .innerJoin(plans, eq(plans.id, subscriptions.planId))
+    .where(and(eq(subscriptions.profileId, profileId), eq(subscriptions.planType, planType)))
+    .get();
+  if (row && (row.plan.priceMinor <= 0 || isInForce(row.status))) return row.plan;
+  return getFreePlan(db, planType);
 }

@@ -1,6 +1,7 @@
-import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db";
-import { drives, plans, studios, subscriptions, type OwnerKind, type PlanType } from "../../db/schema";
+import { drives, studios, type OwnerKind, type PlanType } from "../../db/schema";
+import { effectivePlan } from "../../plans/service";
 import { ApiError } from "../errors";
 
 /** A space that owns stored bytes: a studio (Client Gallery) or a drive. */
@@ -13,29 +14,9 @@ export interface OwnerRef {
 export const OWNER_TABLE = { studio: studios, drive: drives } as const;
 export const PLAN_TYPE_OF_OWNER: Record<OwnerKind, PlanType> = { studio: "clientGallery", drive: "drive" };
 
-/** Statuses under which a paid plan's limit applies; anything else falls back to the free plan. */
-const PAID_STATUSES = new Set(["active", "trialing", "past_due"]);
-
-/**
- * The storage limit in bytes for a profile's product line: the subscribed plan's
- * storageLimitBytes, or the free plan's when a paid subscription is not in good standing
- * (or there is no subscription at all).
- */
+/** The storage limit in bytes of a profile's product line: the storageLimitBytes of the plan in force. */
 export async function getStorageLimit(db: Db, profileId: string, planType: PlanType): Promise<number> {
-  const row = await db
-    .select({ limit: plans.storageLimitBytes, price: plans.priceMinor, status: subscriptions.status })
-    .from(subscriptions)
-    .innerJoin(plans, eq(plans.id, subscriptions.planId))
-    .where(and(eq(subscriptions.profileId, profileId), eq(subscriptions.planType, planType)))
-    .get();
-  if (row && (row.price === 0 || PAID_STATUSES.has(row.status.toLowerCase()))) return row.limit;
-  const free = await db
-    .select({ limit: plans.storageLimitBytes })
-    .from(plans)
-    .where(and(eq(plans.planType, planType), eq(plans.priceMinor, 0)))
-    .orderBy(asc(plans.sortOrder))
-    .get();
-  return free?.limit ?? 0;
+  return (await effectivePlan(db, profileId, planType)).storageLimitBytes;
 }
 
 /** Bytes of completed files and bytes reserved by open upload intents. */
