@@ -113,14 +113,7 @@ export const PresignBody = z
   .strict()
   .openapi("DrivePresignRequest");
 
-export const PresignResponse = z
-  .object({
-    uploadUrl: z.string(),
-    storageKey: z.string(),
-    headers: z.object({ "Content-Type": z.string() }),
-    expiresAt: z.string(),
-  })
-  .openapi("DrivePresignResponse");
+export { PresignResponse } from "../platform/storage/http";
 
 export const CompleteBody = z
   .object({

@@ -95,14 +95,7 @@ export const PresignBody = z
   .strict()
   .openapi("PresignRequest");
 
-export const PresignResponse = z
-  .object({
-    uploadUrl: z.string(),
-    storageKey: z.string(),
-    headers: z.object({ "Content-Type": z.string() }),
-    expiresAt: z.string(),
-  })
-  .openapi("PresignResponse");
+export { PresignResponse } from "../platform/storage/http";
 
 export const CompleteBody = z
   .object({

@@ -9,6 +9,16 @@ import { mediaTokenKey } from "./config";
 import { serveObject, verifyMediaToken } from "./media";
 import { PROXY_UPLOAD_MAX_BYTES } from "./uploads";
 
+/** What every presign route answers: the PUT to make, the key to complete with, and when the URL expires. */
+export const PresignResponse = z
+  .object({
+    uploadUrl: z.string(),
+    storageKey: z.string(),
+    headers: z.object({ "Content-Type": z.string() }),
+    expiresAt: z.string(),
+  })
+  .openapi("PresignResponse");
+
 /** The `file` part of a proxy upload's multipart form (documented as binary). */
 export const UploadFileField = z
   .any()
