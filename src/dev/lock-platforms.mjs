@@ -30,7 +30,9 @@ for (const [where, pkg] of Object.entries(lock.packages)) {
     if (!candidates.includes(`node_modules/${name}`)) candidates.push(`node_modules/${name}`);
     if (candidates.some((c) => lock.packages[c]?.version === version)) continue;
     const target = candidates.find((c) => !lock.packages[c]) ?? base + name;
-    lock.packages[target] = { version, dev: true, optional: true, ...PLATFORM[m[1]], license: "Apache-2.0" };
+    // Keys in npm's own order, so a later `npm install` leaves the entry as it is.
+    const { os, cpu } = PLATFORM[m[1]];
+    lock.packages[target] = { version, cpu, dev: true, license: "Apache-2.0", optional: true, os };
     added++;
   }
 }
