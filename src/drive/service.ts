@@ -3,11 +3,13 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { PartnerApp } from "../connect/apps";
 import { findLinkedApp } from "../connect/service";
+import { z } from "zod";
 import type { Db } from "../db";
 import { driveFiles, driveFolders, drives, partnerApps } from "../db/schema";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../platform/errors";
-import { base64url, fromBase64url, newId } from "../platform/ids";
+import { decodeCursor, encodeCursor } from "../platform/cursor";
+import { newId } from "../platform/ids";
 import {
   completeUpload,
   createUploadIntent,
@@ -251,21 +253,8 @@ async function withMedia(env: Env, driveId: string, files: FileRow[], origin: st
 
 // ---------- listing ----------
 
-type Cursor = { k: "d" | "f"; n: string; i: string };
-
-function encodeCursor(c: Cursor) {
-  return base64url(new TextEncoder().encode(JSON.stringify(c)));
-}
-
-function decodeCursor(cursor: string): Cursor {
-  try {
-    const c = JSON.parse(new TextDecoder().decode(fromBase64url(cursor))) as Cursor;
-    if ((c.k !== "d" && c.k !== "f") || typeof c.n !== "string" || typeof c.i !== "string" || c.i.length > 64 || c.n.length > 1000) throw new Error();
-    return c;
-  } catch {
-    throw new ApiError("invalid_request", [{ path: "cursor", message: "unknown cursor" }]);
-  }
-}
+const CursorSchema = z.object({ k: z.enum(["d", "f"]), n: z.string().max(1000), i: z.string().max(64) });
+type Cursor = z.infer<typeof CursorSchema>;
 
 export interface ListInput {
   parentId?: string | null;
@@ -283,7 +272,7 @@ export interface ListInput {
 export async function listFolder(db: Db, env: Env, ctx: DriveCtx, input: ListInput, origin: string, now: number) {
   const parentId = input.parentId || null;
   const { chain } = await appOfLocation(db, ctx.driveId, parentId);
-  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const after = input.cursor ? decodeCursor(input.cursor, CursorSchema) : null;
   const hideApps = parentId === null && ctx.via === "session" && !input.includeIntegrationAppFolders;
   const limit = input.limit;
 

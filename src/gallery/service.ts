@@ -1,9 +1,11 @@
 import { and, asc, desc, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "../db";
 import { categories, collections, files, studios } from "../db/schema";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../platform/errors";
-import { base64url, fromBase64url, newId } from "../platform/ids";
+import { decodeCursor, encodeCursor } from "../platform/cursor";
+import { newId } from "../platform/ids";
 import {
   completeUpload,
   createUploadIntent,
@@ -218,20 +220,8 @@ export function toPublicFile(f: FileRow) {
   };
 }
 
-function encodeCursor(f: FileRow) {
-  return base64url(new TextEncoder().encode(`${f.createdAt}:${f.id}`));
-}
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  try {
-    const [ms, id] = new TextDecoder().decode(fromBase64url(cursor)).split(":");
-    const createdAt = Number(ms);
-    if (!Number.isSafeInteger(createdAt) || !id || id.length > 64) throw new Error("bad cursor");
-    return { createdAt, id };
-  } catch {
-    throw new ApiError("invalid_request", [{ path: "cursor", message: "unknown cursor" }]);
-  }
-}
+const CursorSchema = z.object({ c: z.number().int().safe(), i: z.string().min(1).max(64) });
+const fileCursor = (f: FileRow) => encodeCursor({ c: f.createdAt, i: f.id });
 
 /**
  * A page of a collection's files (oldest first, keyset-paginated) with a signed media URL for
@@ -247,12 +237,12 @@ export async function listFiles(
   now: number,
 ) {
   await assertCollection(db, studioId, collectionId);
-  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  const after = page.cursor ? decodeCursor(page.cursor, CursorSchema) : null;
   const base = and(eq(files.collectionId, collectionId), eq(files.studioId, studioId));
   const rows = await db
     .select()
     .from(files)
-    .where(after ? and(base, or(gt(files.createdAt, after.createdAt), and(eq(files.createdAt, after.createdAt), gt(files.id, after.id)))) : base)
+    .where(after ? and(base, or(gt(files.createdAt, after.c), and(eq(files.createdAt, after.c), gt(files.id, after.i)))) : base)
     .orderBy(asc(files.createdAt), asc(files.id))
     .limit(page.limit + 1)
     .all();
@@ -260,7 +250,7 @@ export async function listFiles(
   const slice = more ? rows.slice(0, page.limit) : rows;
   const links = await mediaLinks(env, origin, MEDIA_AUDIENCE, "/api/media", ownerOf(studioId), slice.map((f) => f.storageKey), now);
   const out = slice.map((f, i) => ({ ...toPublicFile(f), ...links[i]! }));
-  return { files: out, nextCursor: more ? encodeCursor(slice[slice.length - 1]!) : null };
+  return { files: out, nextCursor: more ? fileCursor(slice[slice.length - 1]!) : null };
 }
 
 /** The studio's file with this storage key (media tokens re-check it exists and is theirs). */
