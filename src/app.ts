@@ -5,20 +5,21 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { accountRoutes } from "./accounts/routes";
+import { adminFeature } from "./admin";
 import { billingFeature } from "./billing";
-import { connectFeature } from "./connect";
-import { galleryFeature } from "./gallery";
-import { driveFeature } from "./drive";
+import { connectFeature, publicPlansRoutes } from "./connect";
+import { consoleFeature } from "./console";
 import { getDb } from "./db";
 import { ensureDemoData } from "./dev/seed";
+import { driveFeature } from "./drive";
 import type { AppEnv } from "./env";
-import { pageRoutes } from "./pages/routes";
-import { plansRoutes } from "./plans/routes";
-import { ApiError } from "./platform/errors";
+import { galleryFeature } from "./gallery";
+import { signinFeature } from "./signin";
+import { ApiError, type ErrorCode } from "./platform/errors";
 import { jsonBodyOnly, sameOriginOnly } from "./platform/http";
 import { newId } from "./platform/ids";
 import { zodDetail } from "./platform/openapi";
-import { renderErrorPage } from "./pages/error";
+import { renderErrorPage } from "./ui/error";
 
 /** Routes whose bodies are not JSON (multipart uploads, raw webhook payloads). */
 const NON_JSON_ROUTES = [/^\/api\/upload$/, /^\/api\/drive\/upload$/, /^\/api\/webhooks\//];
@@ -27,7 +28,7 @@ const CROSS_SITE_ROUTES = [/^\/api\/register$/, /^\/api\/webhooks\//, /^\/api\/i
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
-function errorBody(c: Context<AppEnv>, code: string, detail?: unknown) {
+function errorBody(c: Context<AppEnv>, code: ErrorCode, detail?: unknown) {
   return { error: code, ...(detail === undefined ? {} : { detail }), requestId: c.get("requestId") };
 }
 
@@ -71,13 +72,15 @@ export function createApp() {
   });
 
   app.get("/api/health", (c) => c.json({ ok: true }));
-  app.route("/", plansRoutes);
+  app.route("/", publicPlansRoutes);
   app.route("/", accountRoutes);
   app.route("/", connectFeature);
+  app.route("/", consoleFeature);
+  app.route("/", adminFeature);
   app.route("/", billingFeature);
   app.route("/", galleryFeature);
   app.route("/", driveFeature);
-  app.route("/", pageRoutes);
+  app.route("/", signinFeature);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "x-api-key" });
   app.openAPIRegistry.registerComponent("securitySchemes", "Session", { type: "apiKey", in: "cookie", name: "gh_session" });
@@ -108,7 +111,7 @@ export function createApp() {
   app.onError((err, c) => {
     const api = c.req.path.startsWith("/api/");
     let status: number;
-    let code: string;
+    let code: ErrorCode;
     let detail: unknown;
     if (err instanceof ApiError) {
       status = err.status;

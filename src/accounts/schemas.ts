@@ -1,8 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { PRODUCT_LINES } from "../db/schema";
+import { PRODUCT_LINES, type PlanType } from "../db/schema";
 
 export const ACCOUNT_TYPES = ["studio", "drive", "messaging"] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
+/** The account type whose product line sells a plan type (registration picks the line from a plan). */
+export const ACCOUNT_TYPE_OF_PLAN_TYPE: Record<PlanType, AccountType> = { clientGallery: "studio", drive: "drive", messaging: "messaging" };
 
 const Email = z.string().trim().toLowerCase().max(254).pipe(z.email()).openapi({ example: "studio@example.com" });
 const Password = z.string().min(8, "at least 8 characters").max(128, "at most 128 characters");

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db";
+import { isUniqueViolation } from "../db/batch";
 import { apiKeys, drives, messagingAccounts, plans, profiles, sessions, studios, subscriptions, type ProductLine } from "../db/schema";
 import { mintApiKey, newSession } from "../platform/auth";
 import { hashPassword, sha256Hex, verifyPassword } from "../platform/crypto";
@@ -35,7 +36,7 @@ async function productLineStatements(db: Db, profileId: string, line: ProductLin
         ? db.insert(drives).values({ id: spaceId, profileId, name: spaceName, createdAt: now })
         : // A paid plan's credits arrive with its first paid invoice (billing), not before payment.
           db.insert(messagingAccounts).values({ id: spaceId, profileId, credits: plan.priceMinor > 0 ? 0 : plan.monthlyCredits, createdAt: now });
-  const key = await mintApiKey(line);
+  const key = await keyValues(profileId, line, "Default", now);
   const statements: Stmt[] = [
     space,
     db.insert(subscriptions).values({
@@ -48,16 +49,7 @@ async function productLineStatements(db: Db, profileId: string, line: ProductLin
       createdAt: now,
       updatedAt: now,
     }),
-    db.insert(apiKeys).values({
-      id: newId("key"),
-      profileId,
-      productLine: line,
-      keyHash: key.keyHash,
-      displayPrefix: key.displayPrefix,
-      last4: key.last4,
-      label: "Default",
-      createdAt: now,
-    }),
+    db.insert(apiKeys).values(key.row),
   ];
   return { spaceId, rawKey: key.raw, statements };
 }
@@ -70,11 +62,6 @@ async function resolvePlanForLine(db: Db, line: ProductLine, planId: string | un
     throw new ApiError("plan_mismatch", `Plan ${planId} is a ${plan.planType} plan and cannot be used for this account type`);
   }
   return plan;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const text = String((err as { cause?: unknown })?.cause ?? "") + String((err as Error)?.message ?? "");
-  return /UNIQUE constraint failed/i.test(text);
 }
 
 export interface RegisterInput {
@@ -255,7 +242,7 @@ async function requireLine(db: Db, profileId: string, line: ProductLine) {
     .from(subscriptions)
     .where(and(eq(subscriptions.profileId, profileId), eq(subscriptions.planType, PLAN_TYPE_OF_LINE[line])))
     .get();
-  if (!sub) throw new ApiError("product_line_not_enabled", `Enable ${line} for this account first`, { status: 409 });
+  if (!sub) throw new ApiError("product_line_not_enabled", `Enable ${line} for this account first`);
 }
 
 async function keyValues(profileId: string, line: ProductLine, label: string, now: number, partnerAppId: string | null = null) {

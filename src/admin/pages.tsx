@@ -1,11 +1,14 @@
 import { Hono, type Context } from "hono";
+import { z } from "zod";
 import { listAllApps, setAppStatus } from "../connect/apps";
-import { PRODUCT_LABEL } from "../console/views";
 import type { AppEnv } from "../env";
-import { renderErrorPage } from "../pages/error";
-import { Layout } from "../pages/layout";
-import { pageSecurity } from "../pages/security";
-import { pageUser, requirePageSession } from "../pages/session";
+import { renderErrorPage } from "../ui/error";
+import { pageId } from "../ui/form";
+import { Layout } from "../ui/layout";
+import { pageSecurity } from "../ui/security";
+import { pageUser, requirePageSession } from "../ui/session";
+import { DataTable } from "../ui/table";
+import { PRODUCT_LABEL } from "../ui/views";
 
 /** Staff moderation page: every partner app, suspend and reactivate. */
 export const adminPages = new Hono<AppEnv>();
@@ -25,63 +28,39 @@ async function page(c: Context<AppEnv>) {
       <h1>Partner apps</h1>
       <p class="muted">Every Developer Console app. A suspended app cannot start connect, exchange codes or verify links.</p>
       <div class="card" style="overflow-x:auto">
-        <table aria-label="Partner apps">
-          <thead>
-            <tr>
-              <th scope="col">App</th>
-              <th scope="col">Owner</th>
-              <th scope="col">Product</th>
-              <th scope="col">Starts</th>
-              <th scope="col">Registrations</th>
-              <th scope="col">Logins</th>
-              <th scope="col">Exchanges</th>
-              <th scope="col">Verify calls</th>
-              <th scope="col">Linked</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span class="muted">Action</span>
-              </th>
+        <DataTable
+          label="Partner apps"
+          columns={["App", "Owner", "Product", "Starts", "Registrations", "Logins", "Exchanges", "Verify calls", "Linked", "Status", <span class="muted">Action</span>]}
+          empty="No partner apps."
+          rows={apps.map((a) => (
+            <tr data-app-id={a.id}>
+              <td>
+                {a.name}
+                <br />
+                <code class="inline">{a.clientId}</code>
+              </td>
+              <td>{a.owner.email ?? a.owner.profileId}</td>
+              <td>{PRODUCT_LABEL[a.allowedProductTypes[0]!]}</td>
+              <td>{a.figures.starts}</td>
+              <td>{a.figures.registrations}</td>
+              <td>{a.figures.logins}</td>
+              <td>{a.figures.exchanges}</td>
+              <td>{a.figures.verifies}</td>
+              <td>{a.linkedProfiles}</td>
+              <td>
+                <span class={`pill ${a.status === "active" ? "ok" : "warn"}`}>{a.status}</span>
+              </td>
+              <td>
+                <form method="post" action={`/admin/apps/${a.id}/status`}>
+                  <input type="hidden" name="status" value={a.status === "active" ? "suspended" : "active"} />
+                  <button class={`btn small ${a.status === "active" ? "danger" : "secondary"}`} type="submit" aria-label={`${a.status === "active" ? "Suspend" : "Reactivate"} ${a.name}`}>
+                    {a.status === "active" ? "Suspend" : "Reactivate"}
+                  </button>
+                </form>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {apps.length === 0 ? (
-              <tr>
-                <td colspan={11} class="muted">
-                  No partner apps.
-                </td>
-              </tr>
-            ) : (
-              apps.map((a) => (
-                <tr data-app-id={a.id}>
-                  <td>
-                    {a.name}
-                    <br />
-                    <code class="inline">{a.clientId}</code>
-                  </td>
-                  <td>{a.owner.email ?? a.owner.profileId}</td>
-                  <td>{PRODUCT_LABEL[a.allowedProductTypes[0]!]}</td>
-                  <td>{a.figures.starts}</td>
-                  <td>{a.figures.registrations}</td>
-                  <td>{a.figures.logins}</td>
-                  <td>{a.figures.exchanges}</td>
-                  <td>{a.figures.verifies}</td>
-                  <td>{a.linkedProfiles}</td>
-                  <td>
-                    <span class={`pill ${a.status === "active" ? "ok" : "warn"}`}>{a.status}</span>
-                  </td>
-                  <td>
-                    <form method="post" action={`/admin/apps/${a.id}/status`}>
-                      <input type="hidden" name="status" value={a.status === "active" ? "suspended" : "active"} />
-                      <button class={`btn small ${a.status === "active" ? "danger" : "secondary"}`} type="submit" aria-label={`${a.status === "active" ? "Suspend" : "Reactivate"} ${a.name}`}>
-                        {a.status === "active" ? "Suspend" : "Reactivate"}
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+          ))}
+        />
       </div>
     </Layout>,
   );
@@ -89,10 +68,11 @@ async function page(c: Context<AppEnv>) {
 
 adminPages.get("/admin/apps", page);
 
+const StatusField = z.enum(["active", "suspended"]);
+
 adminPages.post("/admin/apps/:id/status", async (c) => {
-  const form = await c.req.parseBody();
-  const status = form.status === "suspended" ? "suspended" : form.status === "active" ? "active" : null;
-  if (!status) return renderErrorPage(c, 400, "Bad request", "status must be active or suspended");
-  await setAppStatus(c.var.db, c.req.param("id"), status, Date.now());
+  const status = StatusField.safeParse((await c.req.parseBody()).status);
+  if (!status.success) return renderErrorPage(c, 400, "Bad request", "status must be active or suspended");
+  await setAppStatus(c.var.db, pageId(c.req.param("id"), "app"), status.data, Date.now());
   return c.redirect("/admin/apps", 303);
 });

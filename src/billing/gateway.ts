@@ -60,7 +60,7 @@ function isMissing(err: unknown): boolean {
 export function stripeFailure(err: unknown): never {
   if (err instanceof ApiError) throw err;
   const message = err instanceof Stripe.errors.StripeError ? err.message : "Stripe did not answer";
-  throw new ApiError("stripe_error", `Stripe: ${message}`, { status: 502 });
+  throw new ApiError("stripe_error", `Stripe: ${message}`);
 }
 
 export function sdkGateway(env: Env): StripeGateway {
@@ -94,7 +94,7 @@ export function sdkGateway(env: Env): StripeGateway {
         metadata: p.metadata,
         subscription_data: { metadata: p.metadata },
       });
-      if (!s.url) throw new ApiError("stripe_error", "Stripe returned a Checkout Session without a URL", { status: 502 });
+      if (!s.url) throw new ApiError("stripe_error", "Stripe returned a Checkout Session without a URL");
       return { id: s.id, url: s.url };
     },
     async retrieveCheckoutSession(id) {

@@ -195,7 +195,7 @@ export async function openLocalSession(db: Db, sessionId: string) {
  */
 export async function completeLocalCheckout(db: Db, origin: string, sessionId: string, now = Date.now()): Promise<string> {
   const open = await openLocalSession(db, sessionId);
-  if (!open || !open.payable) throw new ApiError("checkout_not_open", "This checkout session is no longer open", { status: 409 });
+  if (!open || !open.payable) throw new ApiError("checkout_not_open", "This checkout session is no longer open");
   const { data, plan } = open;
   const customer = String(data.customer);
   const subId = newId("sub_local");
@@ -223,7 +223,7 @@ export async function completeLocalCheckout(db: Db, origin: string, sessionId: s
   };
   const completed = { ...data, status: "complete", payment_status: "paid", subscription: subId };
   if (!(await swap(db, sessionId, completed, "status", "open"))) {
-    throw new ApiError("checkout_not_open", "This checkout session is no longer open", { status: 409 });
+    throw new ApiError("checkout_not_open", "This checkout session is no longer open");
   }
   await put(db, subId, "subscription", customer, sub, now);
   const invoice = await invoiceAndCharge(db, origin, sub, plan, customer, now, end, true, now);
@@ -237,7 +237,7 @@ export async function completeLocalCheckout(db: Db, origin: string, sessionId: s
 /** Abandons a local checkout (like closing Stripe's page); returns the cancel URL. */
 export async function cancelLocalCheckout(db: Db, sessionId: string): Promise<string> {
   const open = await openLocalSession(db, sessionId);
-  if (!open) throw new ApiError("not_found", "Unknown checkout session", { status: 404 });
+  if (!open) throw new ApiError("not_found", "Unknown checkout session");
   if (open.payable) await swap(db, sessionId, { ...open.data, status: "expired" }, "status", "open");
   return String(open.data.cancel_url);
 }
@@ -262,13 +262,13 @@ export type PortalAction = "cancel" | "renew" | "fail";
  */
 export async function localPortalAction(db: Db, origin: string, portalId: string, subId: string, action: PortalAction, now = Date.now()) {
   const portal = await loadLocalPortal(db, portalId);
-  if (!portal) throw new ApiError("not_found", "This portal session has expired", { status: 404 });
+  if (!portal) throw new ApiError("not_found", "This portal session has expired");
   const data = await load(db, subId, "subscription");
-  if (!data || data.customer !== portal.customer) throw new ApiError("not_found", "Unknown subscription", { status: 404 });
+  if (!data || data.customer !== portal.customer) throw new ApiError("not_found", "Unknown subscription");
   const sub = SubscriptionObject.parse(data);
   const plan = sub.metadata.planId ? await getPlan(db, sub.metadata.planId) : null;
-  if (!plan) throw new ApiError("not_found", "Unknown plan", { status: 404 });
-  if (sub.status === "canceled") throw new ApiError("subscription_canceled", "This subscription is canceled", { status: 409 });
+  if (!plan) throw new ApiError("not_found", "Unknown plan");
+  if (sub.status === "canceled") throw new ApiError("subscription_canceled", "This subscription is canceled");
   const gw = localGateway(db, origin);
   const items = (data.items as { data: Json[] }).data;
   if (action === "cancel") {

@@ -1,12 +1,21 @@
 import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { Layout } from "../pages/layout";
-import { pageSecurity } from "../pages/security";
-import { formError } from "../pages/session";
+import { formError, runFormAction, type FormBody } from "../ui/form";
+import { Layout } from "../ui/layout";
+import { pageSecurity } from "../ui/security";
 import { currentProfile } from "../platform/auth";
 import { ApiError } from "../platform/errors";
-import { cancelLocalCheckout, completeLocalCheckout, loadLocalInvoice, loadLocalPortal, localPortalAction, openLocalSession } from "./local";
+import {
+  cancelLocalCheckout,
+  completeLocalCheckout,
+  loadLocalInvoice,
+  loadLocalPortal,
+  localPortalAction,
+  openLocalSession,
+  type PortalAction,
+} from "./local";
 import { billingOverview, confirmCheckoutSession, createPortal, isLocalTestMode, listInvoices, startCheckout } from "./service";
 import { BillingPage, TestCheckoutPage, TestInvoicePage, TestPortalPage, type BillingPageProps } from "./views";
 
@@ -18,11 +27,12 @@ billingPageRoutes.use("/dashboard/billing/*", pageSecurity);
 billingPageRoutes.use("/billing/*", pageSecurity);
 
 const LocalId = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/);
+const PortalActionParam = z.enum(["cancel", "renew", "fail"]) satisfies z.ZodType<PortalAction>;
 const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 
-const message = (err: unknown) => (err instanceof z.ZodError ? "Choose a plan" : formError(err));
+const billingError = (err: unknown) => (err instanceof z.ZodError ? "Choose a plan" : formError(err));
 
-async function renderBilling(c: Context<AppEnv>, profileId: string, extra: Partial<BillingPageProps> = {}, status = 200) {
+async function renderBilling(c: Context<AppEnv>, profileId: string, extra: Partial<BillingPageProps> = {}, status: ContentfulStatusCode = 200) {
   const user = await currentProfile(c);
   const { lines, hasCustomer } = await billingOverview(c.var.db, profileId);
   let invoices: BillingPageProps["invoices"] = [];
@@ -31,7 +41,7 @@ async function renderBilling(c: Context<AppEnv>, profileId: string, extra: Parti
   try {
     ({ invoices, charges } = await listInvoices(c.env, c.var.db, profileId, originOf(c)));
   } catch (err) {
-    error ??= message(err);
+    error ??= billingError(err);
   }
   return c.html(
     <Layout title="Billing" user={user}>
@@ -45,7 +55,7 @@ async function renderBilling(c: Context<AppEnv>, profileId: string, extra: Parti
         error={error}
       />
     </Layout>,
-    status as 200,
+    status,
   );
 }
 
@@ -70,38 +80,36 @@ billingPageRoutes.get("/dashboard/billing", async (c) => {
       const res = await confirmCheckoutSession(c.env, c.var.db, LocalId.parse(sessionId), user.id, originOf(c));
       notice = res.paid ? "Payment confirmed. Your new plan is active." : "Payment is still processing; this page updates when Stripe confirms it.";
     } catch (err) {
-      error = err instanceof z.ZodError ? "Unknown checkout session" : message(err);
+      error = err instanceof z.ZodError ? "Unknown checkout session" : billingError(err);
     }
   }
   return renderBilling(c, user.id, { notice, error });
 });
 
-billingPageRoutes.post("/dashboard/billing/checkout", async (c) => {
+/** A billing form: signed out goes to /login; success redirects to the URL `run` returns, failure re-renders. */
+async function billingAction(c: Context<AppEnv>, run: (profileId: string, form: FormBody) => Promise<string>) {
   const user = await sessionProfile(c);
   if (!user) return c.redirect("/login?next=%2Fdashboard%2Fbilling", 303);
-  try {
-    const form = await c.req.parseBody();
-    const planId = z.string().min(1).max(100).parse(form.planId);
-    const { url } = await startCheckout(c.env, c.var.db, { profileId: user.id, planId, origin: originOf(c) });
-    return c.redirect(url, 303);
-  } catch (err) {
-    const status = err instanceof ApiError ? err.status : 400;
-    return renderBilling(c, user.id, { error: message(err) }, status);
-  }
-});
+  return runFormAction(c, {
+    run: async (form) => c.redirect(await run(user.id, form), 303),
+    onError: ({ message, status }) => renderBilling(c, user.id, { error: message }, status),
+    message: billingError,
+  });
+}
 
-billingPageRoutes.post("/dashboard/billing/portal", async (c) => {
-  const user = await sessionProfile(c);
-  if (!user) return c.redirect("/login?next=%2Fdashboard%2Fbilling", 303);
-  try {
+billingPageRoutes.post("/dashboard/billing/checkout", (c) =>
+  billingAction(c, async (profileId, form) => {
+    const planId = z.string().min(1).max(100).parse(form.planId);
+    return (await startCheckout(c.env, c.var.db, { profileId, planId, origin: originOf(c) })).url;
+  }),
+);
+
+billingPageRoutes.post("/dashboard/billing/portal", (c) =>
+  billingAction(c, async (profileId) => {
     const origin = originOf(c);
-    const { url } = await createPortal(c.env, c.var.db, user.id, `${origin}/dashboard/billing`, origin);
-    return c.redirect(url, 303);
-  } catch (err) {
-    const status = err instanceof ApiError ? err.status : 400;
-    return renderBilling(c, user.id, { error: message(err) }, status);
-  }
-});
+    return (await createPortal(c.env, c.var.db, profileId, `${origin}/dashboard/billing`, origin)).url;
+  }),
+);
 
 // ---------- local test mode (only without STRIPE_SECRET_KEY) ----------
 
@@ -110,7 +118,7 @@ billingPageRoutes.use("/billing/*", async (c, next) => {
   await next();
 });
 
-function notOpen(c: Context<AppEnv>, title: string, text: string, status = 404) {
+function notOpen(c: Context<AppEnv>, title: string, text: string, status: ContentfulStatusCode = 404) {
   return c.html(
     <Layout title={title}>
       <div class="card">
@@ -118,7 +126,7 @@ function notOpen(c: Context<AppEnv>, title: string, text: string, status = 404) 
         <p class="muted">{text}</p>
       </div>
     </Layout>,
-    status as 404,
+    status,
   );
 }
 
@@ -144,7 +152,7 @@ billingPageRoutes.post("/billing/test-checkout/:id/:action{pay|cancel}", async (
     return c.redirect(next, 303);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    return notOpen(c, "Checkout closed", message(err), err.status);
+    return notOpen(c, "Checkout closed", billingError(err), err.status);
   }
 });
 
@@ -163,12 +171,13 @@ billingPageRoutes.post("/billing/test-portal/:id/subscriptions/:sub/:action{canc
   const id = LocalId.safeParse(c.req.param("id"));
   const sub = LocalId.safeParse(c.req.param("sub"));
   if (!id.success || !sub.success) return notOpen(c, "Portal session expired", "Open Manage payment again from your dashboard.");
-  const action = c.req.param("action") as "cancel" | "renew" | "fail";
+  const action = PortalActionParam.safeParse(c.req.param("action"));
+  if (!action.success) return c.notFound();
   try {
-    await localPortalAction(c.var.db, originOf(c), id.data, sub.data, action);
+    await localPortalAction(c.var.db, originOf(c), id.data, sub.data, action.data);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    return notOpen(c, "Portal", message(err), err.status);
+    return notOpen(c, "Portal", billingError(err), err.status);
   }
   return c.redirect(`/billing/test-portal/${id.data}`, 303);
 });

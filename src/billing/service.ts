@@ -3,15 +3,13 @@ import { ZodError } from "zod";
 import type { Db } from "../db";
 import { billingCheckouts, plans, profiles, subscriptions, type PlanType, type ProductLine } from "../db/schema";
 import type { Env } from "../env";
-import { effectivePlan, getPlan, LINE_OF_PLAN_TYPE, listPublishedPlans, PLAN_TYPE_OF_LINE } from "../plans/service";
+import { effectivePlan, getPlan, isInForce, LINE_OF_PLAN_TYPE, listPublishedPlans, PLAN_TYPE_OF_LINE } from "../plans/service";
 import { ApiError, notFound } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { constructWebhookEvent, sdkGateway, StripeSignatureError, stripeFailure, type StripeGateway } from "./gateway";
 import { localGateway } from "./local";
 import { StripeEventObject, type ChargeObject, type InvoiceObject } from "./stripe-objects";
-import { checkoutStatements, isInForce, processEvent, type EventOutcome } from "./sync";
-
-export { IN_FORCE_STATUSES, isInForce } from "./sync";
+import { checkoutStatements, processEvent, type EventOutcome } from "./sync";
 
 /** Placeholder Stripe substitutes with the session id in success URLs. */
 export const CHECKOUT_SESSION_PLACEHOLDER = "{CHECKOUT_SESSION_ID}";
@@ -38,9 +36,6 @@ async function subscriptionRow(db: Db, profileId: string, planType: PlanType): P
   );
 }
 
-/** The plan in force for a line (limits); re-exported for billing's callers. */
-export { effectivePlan };
-
 export interface BillingStatus {
   scope: ProductLine;
   plan: { id: string; name: string; price: number };
@@ -57,7 +52,7 @@ export async function getBillingStatus(db: Db, profileId: string, line: ProductL
     .leftJoin(plans, eq(plans.id, subscriptions.planId))
     .where(and(eq(subscriptions.profileId, profileId), eq(subscriptions.planType, PLAN_TYPE_OF_LINE[line])))
     .get();
-  if (!found) throw new ApiError("product_line_not_enabled", `This account has no ${line} product line`, { status: 409 });
+  if (!found) throw new ApiError("product_line_not_enabled", `This account has no ${line} product line`);
   const row = found.row;
   return {
     scope: line,
@@ -111,19 +106,17 @@ export async function startCheckout(env: Env, db: Db, input: StartCheckoutInput)
   const plan = await getPlan(db, input.planId);
   if (!plan || !plan.published) throw new ApiError("unknown_plan", `No published plan has id ${input.planId}`);
   if (plan.priceMinor <= 0) {
-    throw new ApiError("plan_not_billable", "Free plans need no checkout; cancel the paid plan in the billing portal instead", { status: 400 });
+    throw new ApiError("plan_not_billable", "Free plans need no checkout; cancel the paid plan in the billing portal instead");
   }
   if (input.successUrl !== undefined) checkReturnUrl(input.successUrl, "successUrl", true);
   if (input.cancelUrl !== undefined) checkReturnUrl(input.cancelUrl, "cancelUrl", false);
   const row = await subscriptionRow(db, input.profileId, plan.planType);
   if (!row) {
-    throw new ApiError("product_line_not_enabled", `Enable ${LINE_OF_PLAN_TYPE[plan.planType]} for this account first`, { status: 409 });
+    throw new ApiError("product_line_not_enabled", `Enable ${LINE_OF_PLAN_TYPE[plan.planType]} for this account first`);
   }
   const current = await getPlan(db, row.planId);
   if (row.stripeSubscriptionId && isInForce(row.status) && (current?.priceMinor ?? 0) > 0) {
-    throw new ApiError("already_subscribed", "This line already has a paid subscription: change or cancel it in the billing portal", {
-      status: 409,
-    });
+    throw new ApiError("already_subscribed", "This line already has a paid subscription: change or cancel it in the billing portal");
   }
   const profile = await db.select().from(profiles).where(eq(profiles.id, input.profileId)).get();
   if (!profile) throw notFound("profile");
@@ -198,7 +191,7 @@ export async function confirmCheckoutSession(env: Env, db: Db, sessionId: string
 export async function createPortal(env: Env, db: Db, profileId: string, returnUrl: string, origin: string): Promise<{ url: string }> {
   checkReturnUrl(returnUrl, "returnUrl", false);
   const customer = await customerOf(db, profileId);
-  if (!customer) throw new ApiError("no_stripe_customer", "No Stripe customer yet: start a checkout first", { status: 409 });
+  if (!customer) throw new ApiError("no_stripe_customer", "No Stripe customer yet: start a checkout first");
   try {
     return await billingGateway(env, db, origin).createPortalSession(customer, returnUrl);
   } catch (err) {
@@ -302,25 +295,25 @@ export const MAX_WEBHOOK_BYTES = 512 * 1024;
  */
 export async function handleWebhook(env: Env, db: Db, rawBody: string, signature: string | undefined, origin: string): Promise<EventOutcome> {
   const secret = env.STRIPE_WEBHOOK_SECRET;
-  if (!secret) throw new ApiError("webhook_not_configured", "STRIPE_WEBHOOK_SECRET is not set", { status: 503 });
-  if (!signature || signature.length > 4096) throw new ApiError("invalid_signature", "Missing Stripe-Signature header", { status: 400 });
+  if (!secret) throw new ApiError("webhook_not_configured", "STRIPE_WEBHOOK_SECRET is not set");
+  if (!signature || signature.length > 4096) throw new ApiError("invalid_signature", "Missing Stripe-Signature header");
   let verified: unknown;
   try {
     verified = await constructWebhookEvent(rawBody, signature, secret);
   } catch (err) {
-    if (err instanceof StripeSignatureError) throw new ApiError("invalid_signature", "Signature verification failed", { status: 400 });
+    if (err instanceof StripeSignatureError) throw new ApiError("invalid_signature", "Signature verification failed");
     throw err;
   }
   const parsed = StripeEventObject.safeParse(verified);
-  if (!parsed.success) throw new ApiError("invalid_request", "Not a Stripe event", { status: 400 });
+  if (!parsed.success) throw new ApiError("invalid_request", "Not a Stripe event");
   try {
     return await processEvent(billingGateway(env, db, origin), db, parsed.data, Date.now());
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    if (err instanceof ZodError) throw new ApiError("invalid_request", "The event's object has an unexpected shape", { status: 400 });
+    if (err instanceof ZodError) throw new ApiError("invalid_request", "The event's object has an unexpected shape");
     // Transient (Stripe or D1): 503 so Stripe retries the delivery.
     console.error(JSON.stringify({ where: "stripe-webhook", event: parsed.data.id, error: String(err) }));
-    throw new ApiError("webhook_retry", "Could not process the event now; Stripe will retry", { status: 503 });
+    throw new ApiError("webhook_retry", "Could not process the event now; Stripe will retry");
   }
 }
 

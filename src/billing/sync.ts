@@ -1,8 +1,9 @@
 import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db";
+import { isUniqueViolation } from "../db/batch";
 import { billingCheckouts, billingCreditGrants, messagingAccounts, plans, stripeEvents, subscriptions } from "../db/schema";
-import { getFreePlan, getPlan, type PlanRow } from "../plans/service";
+import { getFreePlan, getPlan, isInForce, type PlanRow } from "../plans/service";
 import type { StripeGateway } from "./gateway";
 import {
   CheckoutSessionObject,
@@ -16,8 +17,6 @@ import {
 
 type Stmt = BatchItem<"sqlite">;
 
-import { isInForce } from "../plans/service";
-export { IN_FORCE_STATUSES, isInForce } from "../plans/service";
 /** Statuses after which the subscription is over: the line returns to its free plan. */
 const ENDED_STATUSES = ["canceled", "incomplete_expired"];
 
@@ -145,11 +144,6 @@ export async function checkoutStatements(gw: StripeGateway, db: Db, session: Che
 }
 
 export type EventOutcome = "processed" | "duplicate" | "ignored";
-
-function isUniqueViolation(err: unknown): boolean {
-  const text = String((err as { cause?: unknown })?.cause ?? "") + String((err as Error)?.message ?? "");
-  return /UNIQUE constraint failed/i.test(text);
-}
 
 /**
  * Applies one verified Stripe event. The event id row and the change it causes are one batch:

@@ -1,6 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { ProductLine } from "../db/schema";
-import { ErrorAlert, formatBytes, LINE_LABEL, money } from "../pages/views";
+import { DataTable } from "../ui/table";
+import { ErrorAlert, formatBytes, LINE_LABEL, money } from "../ui/views";
 import type { PlanRow } from "../plans/service";
 import type { InvoiceObject, SubscriptionObject } from "./stripe-objects";
 import type { BillingStatus, PublicCharge, PublicInvoice } from "./service";
@@ -104,79 +105,53 @@ export const BillingPage: FC<BillingPageProps> = ({ lines, hasCustomer, invoices
 
     <h2>Invoices</h2>
     <div class="card">
-      <table aria-label="Invoices">
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Number</th>
-            <th scope="col">Period</th>
-            <th scope="col">Amount</th>
-            <th scope="col">Status</th>
-            <th scope="col">PDF</th>
+      <DataTable
+        label="Invoices"
+        columns={["Date", "Number", "Period", "Amount", "Status", "PDF"]}
+        empty="No invoices yet."
+        rows={invoices.map((i) => (
+          <tr data-invoice-id={i.id}>
+            <td>{day(i.created)}</td>
+            <td>{i.number ?? "—"}</td>
+            <td>
+              {day(i.periodStart)} – {day(i.periodEnd)}
+            </td>
+            <td>{amount(i.status === "paid" ? i.amountPaid : i.amountDue, i.currency)}</td>
+            <td>
+              <span class={`pill ${i.status === "paid" ? "ok" : "warn"}`}>{i.status ?? "—"}</span>
+            </td>
+            <td>
+              {i.invoicePdf ? (
+                <a href={i.invoicePdf} rel="noopener noreferrer" target="_blank">
+                  PDF
+                </a>
+              ) : i.hostedInvoiceUrl ? (
+                <a href={i.hostedInvoiceUrl} rel="noopener noreferrer" target="_blank">
+                  View
+                </a>
+              ) : (
+                "—"
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {invoices.length === 0 ? (
-            <tr>
-              <td colspan={6} class="muted">
-                No invoices yet.
-              </td>
-            </tr>
-          ) : (
-            invoices.map((i) => (
-              <tr data-invoice-id={i.id}>
-                <td>{day(i.created)}</td>
-                <td>{i.number ?? "—"}</td>
-                <td>
-                  {day(i.periodStart)} – {day(i.periodEnd)}
-                </td>
-                <td>{amount(i.status === "paid" ? i.amountPaid : i.amountDue, i.currency)}</td>
-                <td>
-                  <span class={`pill ${i.status === "paid" ? "ok" : "warn"}`}>{i.status ?? "—"}</span>
-                </td>
-                <td>
-                  {i.invoicePdf ? (
-                    <a href={i.invoicePdf} rel="noopener noreferrer" target="_blank">
-                      PDF
-                    </a>
-                  ) : i.hostedInvoiceUrl ? (
-                    <a href={i.hostedInvoiceUrl} rel="noopener noreferrer" target="_blank">
-                      View
-                    </a>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+        ))}
+      />
       {charges.length ? (
         <>
           <h3 style="margin-top:18px">Card charges</h3>
-          <table aria-label="Card charges">
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Description</th>
-                <th scope="col">Card</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Status</th>
+          <DataTable
+            label="Card charges"
+            columns={["Date", "Description", "Card", "Amount", "Status"]}
+            rows={charges.map((ch) => (
+              <tr data-charge-id={ch.id}>
+                <td>{day(ch.created)}</td>
+                <td>{ch.description ?? "—"}</td>
+                <td>{ch.card ? `${ch.card.brand ?? "card"} •••• ${ch.card.last4 ?? "????"}` : "—"}</td>
+                <td>{amount(ch.amount, ch.currency)}</td>
+                <td>{ch.status}</td>
               </tr>
-            </thead>
-            <tbody>
-              {charges.map((ch) => (
-                <tr data-charge-id={ch.id}>
-                  <td>{day(ch.created)}</td>
-                  <td>{ch.description ?? "—"}</td>
-                  <td>{ch.card ? `${ch.card.brand ?? "card"} •••• ${ch.card.last4 ?? "????"}` : "—"}</td>
-                  <td>{amount(ch.amount, ch.currency)}</td>
-                  <td>{ch.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          />
         </>
       ) : null}
     </div>
@@ -274,19 +249,20 @@ export const TestInvoicePage: FC<{ invoice: InvoiceObject; lines: { description?
     <p class="muted">
       Issued {new Date(invoice.created * 1000).toISOString().slice(0, 10)} · status {invoice.status}
     </p>
-    <table aria-label="Invoice lines">
-      <tbody>
-        {lines.map((l) => (
+    <DataTable
+      label="Invoice lines"
+      rows={[
+        ...lines.map((l) => (
           <tr>
             <td>{l.description}</td>
             <td>{amount((l.amount ?? 0) / 100, invoice.currency)}</td>
           </tr>
-        ))}
+        )),
         <tr>
           <th>Total paid</th>
           <th>{amount(invoice.amount_paid / 100, invoice.currency)}</th>
-        </tr>
-      </tbody>
-    </table>
+        </tr>,
+      ]}
+    />
   </div>
 );

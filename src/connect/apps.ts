@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { revokePartnerAppKeys } from "../accounts/service";
 import type { Db } from "../db";
+import { inChunks } from "../db/batch";
 import { connectCodes, connectEvents, partnerApps, partnerLinks, profiles, type ConnectEventKind, type PlanType } from "../db/schema";
 import { sha256Hex, timingSafeEqualStr } from "../platform/crypto";
 import { ApiError, notFound } from "../platform/errors";
@@ -129,7 +130,7 @@ export async function findAppByClientId(db: Db, clientId: string): Promise<Partn
 
 /** An app that may be used right now; suspended apps answer 403 `app_suspended`. */
 export function assertActive(app: PartnerApp): void {
-  if (app.status !== "active") throw new ApiError("app_suspended", "This app has been suspended by GellHub staff", { status: 403 });
+  if (app.status !== "active") throw new ApiError("app_suspended", "This app has been suspended by GellHub staff");
 }
 
 /**
@@ -141,7 +142,7 @@ export async function authenticateClient(db: Db, clientId: string, clientSecret:
   // Hash even for unknown clients so both answers cost the same.
   const presented = await sha256Hex(clientSecret);
   const ok = await timingSafeEqualStr(presented, app?.clientSecretHash ?? "0".repeat(64));
-  if (!app || !ok) throw new ApiError("invalid_client", "Unknown client_id or wrong client_secret", { status: 401 });
+  if (!app || !ok) throw new ApiError("invalid_client", "Unknown client_id or wrong client_secret");
   return app;
 }
 
@@ -202,10 +203,10 @@ export async function listAllApps(db: Db) {
   const ids = apps.map((a) => a.id);
   const ownerIds = [...new Set(apps.map((a) => a.ownerProfileId))];
   const [owners, events, links] = await Promise.all([
-    chunked(ownerIds, (part) =>
+    inChunks(ownerIds, (part) =>
       db.select({ id: profiles.id, email: profiles.email, displayName: profiles.displayName }).from(profiles).where(inArray(profiles.id, part)).all(),
     ),
-    chunked(ids, (part) =>
+    inChunks(ids, (part) =>
       db
         .select({ appId: connectEvents.appId, kind: connectEvents.kind, n: sql<number>`sum(${connectEvents.count})`.mapWith(Number) })
         .from(connectEvents)
@@ -213,7 +214,7 @@ export async function listAllApps(db: Db) {
         .groupBy(connectEvents.appId, connectEvents.kind)
         .all(),
     ),
-    chunked(ids, (part) =>
+    inChunks(ids, (part) =>
       db.select({ appId: partnerLinks.appId, n: count() }).from(partnerLinks).where(inArray(partnerLinks.appId, part)).groupBy(partnerLinks.appId).all(),
     ),
   ]);
@@ -228,13 +229,6 @@ export async function listAllApps(db: Db) {
       figures,
     };
   });
-}
-
-// D1 allows at most 100 bound parameters per statement.
-async function chunked<T, R>(items: T[], run: (part: T[]) => Promise<R[]>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += 90) out.push(...(await run(items.slice(i, i + 90))));
-  return out;
 }
 
 /** Staff: suspend or reactivate any app. */

@@ -1,8 +1,9 @@
 import type { Context } from "hono";
-import { confirmCheckoutSession, isInForce, startCheckout } from "../billing/service";
-import type { PlanType } from "../db/schema";
+import { confirmCheckoutSession, startCheckout } from "../billing/service";
+import { z } from "zod";
+import { PLAN_TYPES } from "../db/schema";
 import type { AppEnv } from "../env";
-import { getPlan, LINE_OF_PLAN_TYPE } from "../plans/service";
+import { getPlan, isInForce, LINE_OF_PLAN_TYPE } from "../plans/service";
 import { getAccountOverview } from "../accounts/service";
 import { clearSealedCookie, readSealedCookie, setSealedCookie } from "../platform/oidc/sealed-cookie";
 import { findAppByClientId, recordEvent, type PartnerApp } from "./apps";
@@ -14,15 +15,16 @@ const PURPOSE = "gellhub:connect";
 const FLOW_TTL_SECONDS = 60 * 60;
 
 /** What connect/start remembers for the rest of the browser flow (signed, httpOnly). */
-export interface ConnectFlow {
-  clientId: string;
-  returnUrl: string;
-  state?: string;
-  planId?: string;
-  product: PlanType;
-  codeChallenge?: string;
-  next: "register" | "login";
-}
+const ConnectFlowSchema = z.object({
+  clientId: z.string(),
+  returnUrl: z.string(),
+  state: z.string().optional(),
+  planId: z.string().optional(),
+  product: z.enum(PLAN_TYPES),
+  codeChallenge: z.string().optional(),
+  next: z.enum(["register", "login"]),
+});
+export type ConnectFlow = z.infer<typeof ConnectFlowSchema>;
 
 export async function writeFlow(c: Context<AppEnv>, flow: ConnectFlow): Promise<void> {
   await setSealedCookie(c, CONNECT_COOKIE, { flow }, { purpose: PURPOSE, maxAgeSeconds: FLOW_TTL_SECONDS });
@@ -31,8 +33,8 @@ export async function writeFlow(c: Context<AppEnv>, flow: ConnectFlow): Promise<
 /** The active flow, or null when there is none (or the cookie is forged or expired). */
 export async function readFlow(c: Context<AppEnv>): Promise<ConnectFlow | null> {
   const payload = await readSealedCookie(c, CONNECT_COOKIE, PURPOSE);
-  const flow = payload?.flow as ConnectFlow | undefined;
-  return flow && typeof flow.clientId === "string" && typeof flow.returnUrl === "string" ? flow : null;
+  const flow = ConnectFlowSchema.safeParse(payload?.flow);
+  return flow.success ? flow.data : null;
 }
 
 export function clearFlow(c: Context<AppEnv>): void {

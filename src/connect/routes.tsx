@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { renderErrorPage } from "../pages/error";
-import { Layout } from "../pages/layout";
+import { renderErrorPage } from "../ui/error";
+import { Layout } from "../ui/layout";
 import { getPlan } from "../plans/service";
 import { currentProfile, requireSession } from "../platform/auth";
 import { ApiError } from "../platform/errors";
@@ -121,7 +121,7 @@ connectRoutes.openapi(
       assertActive(active.app);
     }
     const url = await connectRedirectFor(c, c.var.auth.profileId, null);
-    if (!url) throw new ApiError("connect_not_active", "No embedded connect flow is active in this browser", { status: 400 });
+    if (!url) throw new ApiError("connect_not_active", "No embedded connect flow is active in this browser");
     return c.json({ redirectUrl: url }, 200);
   },
 );

@@ -1,9 +1,8 @@
 import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import { createApiKey, enableProductLine, getAccountOverview, revokeApiKey } from "../accounts/service";
-import { isInForce } from "../billing/service";
 import type { Db } from "../db";
 import { connectCodes, partnerLinks, type ProductLine } from "../db/schema";
-import { LINE_OF_PLAN_TYPE } from "../plans/service";
+import { isInForce, LINE_OF_PLAN_TYPE } from "../plans/service";
 import { sha256Hex, timingSafeEqualStr } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
 import { base64url, randomToken } from "../platform/ids";
@@ -111,7 +110,7 @@ async function revokeKeys(db: Db, profileId: string, keyIds: string[], now: numb
   }
 }
 
-const invalidGrant = (detail: string) => new ApiError("invalid_grant", detail, { status: 400 });
+const invalidGrant = (detail: string) => new ApiError("invalid_grant", detail);
 
 export interface ExchangeInput {
   code: string;
@@ -216,7 +215,7 @@ export async function verifyLink(db: Db, app: PartnerApp, input: VerifyInput, no
     .from(partnerLinks)
     .where(and(eq(partnerLinks.appId, app.id), eq(partnerLinks.profileId, input.profile_id)))
     .get();
-  if (!link) throw new ApiError("not_linked", "This profile never completed connect with your app", { status: 404 });
+  if (!link) throw new ApiError("not_linked", "This profile never completed connect with your app");
   await recordEvent(db, app.id, "verify", now);
   let snap: Awaited<ReturnType<typeof accountSnapshot>>;
   try {

@@ -1,11 +1,10 @@
 import type { FC } from "hono/jsx";
 import type { toPublicApp, appAnalytics } from "../connect/apps";
-import { ErrorAlert } from "../pages/views";
+import { DataTable } from "../ui/table";
+import { ErrorAlert, PRODUCT_LABEL } from "../ui/views";
 
 type App = ReturnType<typeof toPublicApp>;
 type Analytics = Awaited<ReturnType<typeof appAnalytics>>;
-
-export const PRODUCT_LABEL = { clientGallery: "Client Gallery", drive: "Drive", messaging: "Messaging" } as const;
 
 const SERIES = [
   ["starts", "Starts", "#6366f1"],
@@ -39,40 +38,25 @@ export const ConsoleHome: FC<{ apps: App[]; error?: string | null; values?: { na
     <ErrorAlert message={error} />
     <h2>Applications</h2>
     <div class="card">
-      <table aria-label="Applications">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Client ID</th>
-            <th scope="col">Product</th>
-            <th scope="col">Status</th>
+      <DataTable
+        label="Applications"
+        columns={["Name", "Client ID", "Product", "Status"]}
+        empty="No apps yet."
+        rows={apps.map((a) => (
+          <tr data-app-id={a.id}>
+            <td>
+              <a href={`/dashboard/console/${a.id}`}>{a.name}</a>
+            </td>
+            <td>
+              <code class="inline">{a.clientId}</code>
+            </td>
+            <td>{PRODUCT_LABEL[a.allowedProductTypes[0]!]}</td>
+            <td>
+              <StatusPill status={a.status} />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {apps.length === 0 ? (
-            <tr>
-              <td colspan={4} class="muted">
-                No apps yet.
-              </td>
-            </tr>
-          ) : (
-            apps.map((a) => (
-              <tr data-app-id={a.id}>
-                <td>
-                  <a href={`/dashboard/console/${a.id}`}>{a.name}</a>
-                </td>
-                <td>
-                  <code class="inline">{a.clientId}</code>
-                </td>
-                <td>{PRODUCT_LABEL[a.allowedProductTypes[0]!]}</td>
-                <td>
-                  <StatusPill status={a.status} />
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+        ))}
+      />
     </div>
     <h2>Create an app</h2>
     <div class="card">
@@ -192,29 +176,22 @@ export const AppDetail: FC<{ app: App; analytics: Analytics; secret?: string | n
     <h2>Connect analytics (last {analytics.days.length} days)</h2>
     <div class="card">
       <FunnelChart analytics={analytics} />
-      <table aria-label="Connect funnel per day" style="margin-top:12px">
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            {SERIES.map(([, label]) => (
-              <th scope="col">{label}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {analytics.days
-            .filter((d) => SERIES.some(([k]) => d[k] > 0))
-            .reverse()
-            .map((d) => (
-              <tr>
-                <td>{d.date}</td>
-                {SERIES.map(([k]) => (
-                  <td>{d[k]}</td>
-                ))}
-              </tr>
-            ))}
-        </tbody>
-      </table>
+      <DataTable
+        label="Connect funnel per day"
+        style="margin-top:12px"
+        columns={["Day", ...SERIES.map(([, label]) => label)]}
+        rows={analytics.days
+          .filter((d) => SERIES.some(([k]) => d[k] > 0))
+          .reverse()
+          .map((d) => (
+            <tr>
+              <td>{d.date}</td>
+              {SERIES.map(([k]) => (
+                <td>{d[k]}</td>
+              ))}
+            </tr>
+          ))}
+      />
     </div>
   </>
 );

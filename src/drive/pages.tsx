@@ -1,10 +1,12 @@
 import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { renderNotEnabledPage } from "../pages/error";
-import { Layout } from "../pages/layout";
-import { uploadPageSecurity } from "../pages/security";
-import { formError, pageUser, requirePageSession } from "../pages/session";
+import { renderNotEnabledPage } from "../ui/error";
+import { failureStatus, formError, formText, IdParam, runFormAction, type FormBody } from "../ui/form";
+import { Layout } from "../ui/layout";
+import { uploadPageSecurity } from "../ui/security";
+import { pageUser, requirePageSession } from "../ui/session";
 import { ApiError } from "../platform/errors";
 import { ItemName } from "./schemas";
 import {
@@ -61,7 +63,7 @@ function pickable(folders: Awaited<ReturnType<typeof listAllFolders>>) {
   return folders.filter((f) => !appTree(f.id));
 }
 
-async function render(c: Context<AppEnv>, error: string | null = null, status = 200) {
+async function render(c: Context<AppEnv>, error: string | null = null, status: ContentfulStatusCode = 200) {
   const user = pageUser(c);
   const ctx = await sessionCtx(c);
   if (!ctx) return renderNotEnabledPage(c, user, "Drive");
@@ -83,7 +85,7 @@ async function render(c: Context<AppEnv>, error: string | null = null, status = 
       listing = await listFolder(c.var.db, c.env, ctx, { parentId: query.folder, includeIntegrationAppFolders: showApps, limit: 100, cursor: query.cursor }, url.origin, now);
     } catch (err) {
       error ??= formError(err);
-      status = status === 200 ? (err instanceof ApiError ? err.status : 400) : status;
+      status = status === 200 ? failureStatus(err) : status;
       listing = await listFolder(c.var.db, c.env, ctx, { includeIntegrationAppFolders: showApps, limit: 100 }, url.origin, now);
     }
     pickerFolders = pickable(await listAllFolders(c.var.db, ctx.driveId));
@@ -103,53 +105,49 @@ async function render(c: Context<AppEnv>, error: string | null = null, status = 
         nonce={c.get("secureHeadersNonce")}
       />
     </Layout>,
-    status as 200,
+    status,
   );
 }
 
 drivePageRoutes.get(BASE, (c) => render(c));
 
-const text = (v: unknown) => (typeof v === "string" ? v : "");
 /** Where to go after a form: only back into this page. */
-const backOf = (form: Record<string, unknown>) => {
-  const b = text(form.back);
+const backOf = (form: FormBody) => {
+  const b = formText(form.back);
   return /^\/dashboard\/drive(\?[^\s]*)?$/.test(b) && !b.startsWith("//") ? b : BASE;
 };
-const IdParam = z.object({ id: z.string().min(1).max(64) });
 const TypeField = z.enum(["file", "folder"]);
 const OptionalFolder = z.string().max(64).transform((s) => s || null);
 
 /** Runs a form action; success redirects (303) back, failure re-renders with the message. */
-async function action(c: Context<AppEnv>, run: (ctx: DriveCtx, form: Record<string, unknown>) => Promise<void>) {
-  try {
-    const ctx = await sessionCtx(c);
-    if (!ctx) throw new ApiError("not_found", "This account has no Drive");
-    const form = (await c.req.parseBody()) as Record<string, unknown>;
-    await run(ctx, form);
-    return c.redirect(backOf(form), 303);
-  } catch (err) {
-    const status = err instanceof ApiError ? err.status : 400;
-    return render(c, formError(err), status);
-  }
-}
+const action = (c: Context<AppEnv>, run: (ctx: DriveCtx, form: FormBody) => Promise<void>) =>
+  runFormAction(c, {
+    run: async (form) => {
+      const ctx = await sessionCtx(c);
+      if (!ctx) throw new ApiError("not_found", "This account has no Drive");
+      await run(ctx, form);
+      return c.redirect(backOf(form), 303);
+    },
+    onError: ({ message, status }) => render(c, message, status),
+  });
 
 drivePageRoutes.post(`${BASE}/folders`, (c) =>
   action(c, async (ctx, form) => {
-    await createFolder(c.var.db, ctx, { name: ItemName.parse(text(form.name)), parentId: OptionalFolder.parse(text(form.parentId)) }, Date.now());
+    await createFolder(c.var.db, ctx, { name: ItemName.parse(formText(form.name)), parentId: OptionalFolder.parse(formText(form.parentId)) }, Date.now());
   }),
 );
 
 drivePageRoutes.post(`${BASE}/items/:id/rename`, (c) =>
   action(c, async (ctx, form) => {
     const { id } = IdParam.parse(c.req.param());
-    await updateItem(c.var.db, c.env, ctx, TypeField.parse(form.type), id, { name: ItemName.parse(text(form.name)) }, new URL(c.req.url).origin, Date.now());
+    await updateItem(c.var.db, c.env, ctx, TypeField.parse(form.type), id, { name: ItemName.parse(formText(form.name)) }, new URL(c.req.url).origin, Date.now());
   }),
 );
 
 drivePageRoutes.post(`${BASE}/items/:id/move`, (c) =>
   action(c, async (ctx, form) => {
     const { id } = IdParam.parse(c.req.param());
-    const targetFolderId = OptionalFolder.parse(text(form.targetFolderId));
+    const targetFolderId = OptionalFolder.parse(formText(form.targetFolderId));
     await updateItem(c.var.db, c.env, ctx, TypeField.parse(form.type), id, { targetFolderId }, new URL(c.req.url).origin, Date.now());
   }),
 );
@@ -160,9 +158,9 @@ drivePageRoutes.post(`${BASE}/items/:id/delete`, (c) =>
   }),
 );
 
-const selection = (form: Record<string, unknown>) => {
+const selection = (form: FormBody) => {
   const type = TypeField.parse(form.type);
-  const { id } = IdParam.parse({ id: text(form.id) });
+  const { id } = IdParam.parse({ id: formText(form.id) });
   return type === "file" ? { fileIds: [id], folderIds: [] } : { fileIds: [], folderIds: [id] };
 };
 

@@ -1,6 +1,7 @@
 import type { FC } from "hono/jsx";
-import { Uploader, uploadIsland } from "../pages/upload-island";
-import { ErrorAlert, formatBytes, StorageMeter } from "../pages/views";
+import { DataTable } from "../ui/table";
+import { Uploader, uploadIsland } from "../ui/upload-island";
+import { ErrorAlert, formatBytes, StorageMeter } from "../ui/views";
 import type { listAllFolders, listFolder, listTrash } from "./service";
 
 type Listing = Awaited<ReturnType<typeof listFolder>>;
@@ -152,7 +153,6 @@ const FilesView: FC<{ listing: Listing; showApps: boolean; back: string; nonce?:
   const ro = listing.readOnly;
   const apps = showApps ? "&apps=1" : "";
   const folderHref = (id: string | null) => (id ? `${BASE}?folder=${id}${apps}` : `${BASE}${showApps ? "?apps=1" : ""}`);
-  const empty = listing.folders.length === 0 && listing.files.length === 0;
   return (
     <>
       <nav class="crumbs" aria-label="Breadcrumb">
@@ -191,26 +191,12 @@ const FilesView: FC<{ listing: Listing; showApps: boolean; back: string; nonce?:
         </div>
       )}
       <div class="card">
-        <table aria-label="Files and folders">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Size</th>
-              <th scope="col">Type</th>
-              <th scope="col">
-                <span class="muted">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {empty ? (
-              <tr>
-                <td colspan={4} class="muted">
-                  This folder is empty.
-                </td>
-              </tr>
-            ) : null}
-            {listing.folders.map((f) => (
+        <DataTable
+          label="Files and folders"
+          columns={["Name", "Size", "Type", <span class="muted">Actions</span>]}
+          empty="This folder is empty."
+          rows={[
+            ...listing.folders.map((f) => (
               <tr data-folder-id={f.id} data-name={f.name}>
                 <td>
                   <FolderIcon /> <a href={folderHref(f.id)}>{f.name}</a> {f.isIntegrationAppFolder ? <span class="pill">app</span> : null}
@@ -219,8 +205,8 @@ const FilesView: FC<{ listing: Listing; showApps: boolean; back: string; nonce?:
                 <td class="muted">Folder</td>
                 <td>{ro || f.isIntegrationAppFolder ? <span class="muted">read-only</span> : <RowActions id={f.id} type="folder" name={f.name} back={back} />}</td>
               </tr>
-            ))}
-            {listing.files.map((f) => {
+            )),
+            ...listing.files.map((f) => {
               const kind = previewKind(f.contentType);
               return (
                 <tr data-file-id={f.id} data-name={f.name}>
@@ -240,9 +226,9 @@ const FilesView: FC<{ listing: Listing; showApps: boolean; back: string; nonce?:
                   <td>{ro ? <span class="muted">read-only</span> : <RowActions id={f.id} type="file" name={f.name} back={back} />}</td>
                 </tr>
               );
-            })}
-          </tbody>
-        </table>
+            }),
+          ]}
+        />
         {listing.nextCursor ? (
           <p>
             <a class="btn secondary" href={`${BASE}?${listing.parentId ? `folder=${listing.parentId}&` : ""}cursor=${listing.nextCursor}${apps}`}>
@@ -282,56 +268,40 @@ const FilesView: FC<{ listing: Listing; showApps: boolean; back: string; nonce?:
 const TrashView: FC<{ trash: TrashList; back: string }> = ({ trash, back }) => (
   <div class="card" data-testid="recycle-bin">
     <p class="muted">Items in the Recycle Bin are deleted forever after 30 days. They still count towards your storage until then.</p>
-    <table aria-label="Recycle Bin">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Size</th>
-          <th scope="col">Deleted</th>
-          <th scope="col">
-            <span class="muted">Actions</span>
-          </th>
+    <DataTable
+      label="Recycle Bin"
+      columns={["Name", "Size", "Deleted", <span class="muted">Actions</span>]}
+      empty="The Recycle Bin is empty."
+      rows={trash.items.map((i) => (
+        <tr data-trash-id={i.id} data-name={i.name}>
+          <td>
+            {i.type === "folder" ? <FolderIcon /> : null} 
+            {i.name}
+            {i.type === "folder" ? <span class="muted"> ({i.fileCount} file(s))</span> : null}
+          </td>
+          <td>{i.sizeBytes > 0 ? formatBytes(i.sizeBytes) : "0 B"}</td>
+          <td class="muted">{i.deletedAt.slice(0, 16).replace("T", " ")} UTC</td>
+          <td>
+            <div class="actions">
+              <form method="post" action={`${BASE}/trash/restore`}>
+                <Hidden back={back} type={i.type} />
+                <input type="hidden" name="id" value={i.id} />
+                <button class="btn secondary small" type="submit" aria-label={`Restore ${i.name}`}>
+                  Restore
+                </button>
+              </form>
+              <form method="post" action={`${BASE}/trash/delete`}>
+                <Hidden back={back} type={i.type} />
+                <input type="hidden" name="id" value={i.id} />
+                <button class="btn danger small" type="submit" aria-label={`Delete ${i.name} forever`}>
+                  Delete forever
+                </button>
+              </form>
+            </div>
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {trash.items.length === 0 ? (
-          <tr>
-            <td colspan={4} class="muted">
-              The Recycle Bin is empty.
-            </td>
-          </tr>
-        ) : null}
-        {trash.items.map((i) => (
-          <tr data-trash-id={i.id} data-name={i.name}>
-            <td>
-              {i.type === "folder" ? <FolderIcon /> : null} 
-              {i.name}
-              {i.type === "folder" ? <span class="muted"> ({i.fileCount} file(s))</span> : null}
-            </td>
-            <td>{i.sizeBytes > 0 ? formatBytes(i.sizeBytes) : "0 B"}</td>
-            <td class="muted">{i.deletedAt.slice(0, 16).replace("T", " ")} UTC</td>
-            <td>
-              <div class="actions">
-                <form method="post" action={`${BASE}/trash/restore`}>
-                  <Hidden back={back} type={i.type} />
-                  <input type="hidden" name="id" value={i.id} />
-                  <button class="btn secondary small" type="submit" aria-label={`Restore ${i.name}`}>
-                    Restore
-                  </button>
-                </form>
-                <form method="post" action={`${BASE}/trash/delete`}>
-                  <Hidden back={back} type={i.type} />
-                  <input type="hidden" name="id" value={i.id} />
-                  <button class="btn danger small" type="submit" aria-label={`Delete ${i.name} forever`}>
-                    Delete forever
-                  </button>
-                </form>
-              </div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    />
   </div>
 );
 

@@ -1,11 +1,12 @@
 import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { renderNotEnabledPage } from "../pages/error";
-import { Layout } from "../pages/layout";
-import { uploadPageSecurity } from "../pages/security";
-import { formError, pageUser, requirePageSession } from "../pages/session";
-import { ApiError } from "../platform/errors";
+import { renderNotEnabledPage } from "../ui/error";
+import { formError, formText, IdParam, runFormAction, type FormBody } from "../ui/form";
+import { Layout } from "../ui/layout";
+import { uploadPageSecurity } from "../ui/security";
+import { pageUser, requirePageSession } from "../ui/session";
 import { CategoryBody, CollectionIdParam, CreateCollectionBody, FileIdParam, ListFilesQuery } from "./schemas";
 import {
   createCategory,
@@ -41,7 +42,7 @@ const PageQuery = z.object({
   cursor: ListFilesQuery.shape.cursor,
 });
 
-async function render(c: Context<AppEnv>, error: string | null = null, status = 200) {
+async function render(c: Context<AppEnv>, error: string | null = null, status: ContentfulStatusCode = 200) {
   const user = pageUser(c);
   const studio = await c.var.db.query.studios.findFirst({ where: (s, { eq }) => eq(s.profileId, user.id) });
   if (!studio) return renderNotEnabledPage(c, user, "Client Gallery");
@@ -78,43 +79,36 @@ async function render(c: Context<AppEnv>, error: string | null = null, status = 
         nonce={c.get("secureHeadersNonce")}
       />
     </Layout>,
-    status as 200,
+    status,
   );
 }
 
 galleryPageRoutes.get(BASE, (c) => render(c));
 
-/** Runs a form action; success redirects (303) to `target`, failure re-renders with the message. */
-async function action(c: Context<AppEnv>, run: (studio: { id: string; profileId: string }, form: Record<string, unknown>) => Promise<string>) {
-  try {
-    const studio = await getStudio(c.var.db, c.var.auth.profileId);
-    const form = (await c.req.parseBody()) as Record<string, unknown>;
-    return c.redirect(await run(studio, form), 303);
-  } catch (err) {
-    const status = err instanceof ApiError ? err.status : 400;
-    return render(c, formError(err), status);
-  }
-}
+/** Runs a form action; success redirects (303) to the path `run` returns, failure re-renders with the message. */
+const action = (c: Context<AppEnv>, run: (studio: { id: string; profileId: string }, form: FormBody) => Promise<string>) =>
+  runFormAction(c, {
+    run: async (form) => c.redirect(await run(await getStudio(c.var.db, c.var.auth.profileId), form), 303),
+    onError: ({ message, status }) => render(c, message, status),
+  });
 
-const text = (v: unknown) => (typeof v === "string" ? v : "");
-const collectionFields = (form: Record<string, unknown>) => ({
-  name: text(form.name),
-  clientName: text(form.clientName),
-  date: text(form.date) || null,
-  categoryId: text(form.categoryId) || null,
+const collectionFields = (form: FormBody) => ({
+  name: formText(form.name),
+  clientName: formText(form.clientName),
+  date: formText(form.date) || null,
+  categoryId: formText(form.categoryId) || null,
 });
-const IdParam = z.object({ id: z.string().min(1).max(64) });
 
 galleryPageRoutes.post(`${BASE}/categories`, (c) =>
   action(c, async (studio, form) => {
-    await createCategory(c.var.db, studio.id, CategoryBody.parse({ name: text(form.name) }).name, Date.now());
+    await createCategory(c.var.db, studio.id, CategoryBody.parse({ name: formText(form.name) }).name, Date.now());
     return BASE;
   }),
 );
 
 galleryPageRoutes.post(`${BASE}/categories/:id/rename`, (c) =>
   action(c, async (studio, form) => {
-    await renameCategory(c.var.db, studio.id, IdParam.parse(c.req.param()).id, CategoryBody.parse({ name: text(form.name) }).name);
+    await renameCategory(c.var.db, studio.id, IdParam.parse(c.req.param()).id, CategoryBody.parse({ name: formText(form.name) }).name);
     return BASE;
   }),
 );

@@ -7,22 +7,17 @@ import { ApiError, notFound } from "../platform/errors";
 import { decodeCursor, encodeCursor } from "../platform/cursor";
 import { newId } from "../platform/ids";
 import {
-  completeUpload,
-  createUploadIntent,
-  getStorageLimit,
   getStorageSummary,
-  getUploadIntent,
   mediaLinks,
-  normalizeContentType,
-  presignReservedUpload,
-  PROXY_INTENT_TTL_MS,
-  putReservedUpload,
   releaseUsedStatement,
   safeKeySegment,
+  uploadRecipe,
+  type NewUpload,
   type OwnerRef,
-  type ReservedUpload,
+  type StorageSpace,
   type UploadIntent,
 } from "../platform/storage";
+import { storageLimitOf } from "../plans/service";
 
 export const MEDIA_AUDIENCE = "gallery";
 
@@ -40,6 +35,11 @@ export async function getStudio(db: Db, profileId: string) {
 }
 
 const ownerOf = (studioId: string): OwnerRef => ({ kind: "studio", id: studioId });
+
+/** A studio's storage for platform/storage: its bytes, keys under `gallery/<studioId>/`, the Client Gallery plan's limit. */
+function studioSpace(db: Db, studio: { id: string; profileId: string }): StorageSpace {
+  return { owner: ownerOf(studio.id), keyPrefix: `gallery/${studio.id}/`, limitBytes: () => storageLimitOf(db, studio.profileId, "clientGallery") };
+}
 
 // ---------- categories ----------
 
@@ -288,23 +288,16 @@ function fileKey(studioId: string, collectionId: string, fileId: string, fileNam
   return `${collectionPrefix(studioId, collectionId)}${fileId}/${safeKeySegment(fileName)}`;
 }
 
-async function reserve(db: Db, studio: { id: string; profileId: string }, target: UploadTarget, now: number, urlExpiresAt: number): Promise<ReservedUpload> {
-  await assertCollection(db, studio.id, target.collectionId);
+/** Gallery's part of a new upload: the collection check, then a key under the collection's prefix. */
+async function prepareUpload(db: Db, studioId: string, target: UploadTarget): Promise<NewUpload> {
+  await assertCollection(db, studioId, target.collectionId);
   const fileId = newId("gf");
-  const storageKey = fileKey(studio.id, target.collectionId, fileId, target.fileName);
-  const contentType = normalizeContentType(target.contentType);
-  const limitBytes = await getStorageLimit(db, studio.profileId, "clientGallery");
-  await createUploadIntent(db, {
-    owner: ownerOf(studio.id),
-    storageKey,
+  return {
+    storageKey: fileKey(studioId, target.collectionId, fileId, target.fileName),
     sizeBytes: target.sizeBytes,
-    contentType,
-    limitBytes,
+    contentType: target.contentType,
     meta: { fileId, collectionId: target.collectionId, fileName: target.fileName.slice(0, 255), clientName: target.clientName ?? "" },
-    now,
-    urlExpiresAt,
-  });
-  return { storageKey, contentType };
+  };
 }
 
 /**
@@ -313,7 +306,7 @@ async function reserve(db: Db, studio: { id: string; profileId: string }, target
  * server picked, with the headers the PUT must send.
  */
 export async function presignUpload(db: Db, env: Env, studio: { id: string; profileId: string }, target: UploadTarget, requestUrl: string, now: number) {
-  return presignReservedUpload(env, requestUrl, now, (urlExpiresAt) => reserve(db, studio, target, now, urlExpiresAt));
+  return uploadRecipe.presign(db, env, studioSpace(db, studio), requestUrl, now, () => prepareUpload(db, studio.id, target));
 }
 
 function insertFileStatement(db: Db, studioId: string, intent: UploadIntent, object: R2Object, guard: SQL, now: number) {
@@ -328,8 +321,8 @@ function insertFileStatement(db: Db, studioId: string, intent: UploadIntent, obj
 }
 
 /**
- * Step 3 of a direct upload (see completeUpload in platform/storage for the checks). The file
- * row, the usage and the intent change in one batch; a repeat returns the same file.
+ * Step 3 of a direct upload (the checks are uploadRecipe.complete's). The file row, the usage
+ * and the intent change in one batch; a repeat returns the same file.
  */
 export async function completeGalleryUpload(
   db: Db,
@@ -338,20 +331,13 @@ export async function completeGalleryUpload(
   body: { storageKey: string; collectionId?: string; sizeBytes?: number; contentType?: string },
   now: number,
 ) {
-  const owner = ownerOf(studio.id);
-  // Keys of other studios never reach a lookup that could tell them apart from unknown ones.
-  if (!body.storageKey.startsWith(`gallery/${studio.id}/`)) throw notFound("upload");
-  const intent = await getUploadIntent(db, owner, body.storageKey);
-  if (intent && body.collectionId && intent.meta.collectionId !== body.collectionId) throw notFound("upload");
-  if (intent && body.sizeBytes !== undefined && body.sizeBytes !== intent.declaredSize) {
-    throw new ApiError("upload_incomplete_or_mismatch", "size_bytes_differs_from_presign", { status: 400 });
-  }
-  const limitBytes = await getStorageLimit(db, studio.profileId, "clientGallery");
-  const { row, created } = await completeUpload(db, bucket, {
-    owner,
+  const { row, created } = await uploadRecipe.complete(db, bucket, studioSpace(db, studio), {
     storageKey: body.storageKey,
-    limitBytes,
+    sizeBytes: body.sizeBytes,
     now,
+    checkIntent: (intent) => {
+      if (body.collectionId && intent.meta.collectionId !== body.collectionId) throw notFound("upload");
+    },
     insertRow: (i, object, guard) => insertFileStatement(db, studio.id, i, object, guard, now),
     findRow: () => findFileByKey(db, studio.id, body.storageKey),
     claimCondition: (i) => sql`EXISTS (SELECT 1 FROM collections WHERE id = ${i.meta.collectionId} AND studio_id = ${studio.id})`,
@@ -360,15 +346,16 @@ export async function completeGalleryUpload(
 }
 
 /**
- * The proxy route: the same reserve -> put -> complete path as a direct upload, with the Worker
- * doing the PUT. A failed write releases the reservation.
+ * The proxy route: uploadRecipe.proxy, the same reserve -> put -> complete path as a direct
+ * upload with the Worker doing the PUT. A failed write releases the reservation.
  */
 export async function proxyUpload(db: Db, bucket: R2Bucket, studio: { id: string; profileId: string }, target: UploadTarget & { file: Blob }, now: number) {
-  const reserved = await reserve(db, studio, target, now, now + PROXY_INTENT_TTL_MS);
-  await putReservedUpload(db, bucket, ownerOf(studio.id), reserved, target.file);
-  return completeGalleryUpload(db, bucket, studio, { storageKey: reserved.storageKey }, now);
+  const prepare = () => prepareUpload(db, studio.id, target);
+  return uploadRecipe.proxy(db, bucket, studioSpace(db, studio), prepare, target.file, now, (storageKey) =>
+    completeGalleryUpload(db, bucket, studio, { storageKey }, now),
+  );
 }
 
 export async function studioStorage(db: Db, studio: { id: string; profileId: string }) {
-  return getStorageSummary(db, ownerOf(studio.id), studio.profileId);
+  return getStorageSummary(db, studioSpace(db, studio));
 }

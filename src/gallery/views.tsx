@@ -1,6 +1,7 @@
 import type { FC } from "hono/jsx";
-import { Uploader, uploadIsland } from "../pages/upload-island";
-import { ErrorAlert, formatBytes, StorageMeter } from "../pages/views";
+import { DataTable } from "../ui/table";
+import { Uploader, uploadIsland } from "../ui/upload-island";
+import { ErrorAlert, formatBytes, StorageMeter } from "../ui/views";
 import type { getCollection, listCategories, listCollections, listFiles } from "./service";
 
 type Category = Awaited<ReturnType<typeof listCategories>>[number];
@@ -179,40 +180,23 @@ export const GalleryPage: FC<GalleryPageProps> = ({ studioId, storage, categorie
                 </button>
               </form>
             </div>
-            <table aria-label="Collections">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Client</th>
-                  <th scope="col">Date</th>
-                  <th scope="col">Category</th>
-                  <th scope="col">Files</th>
-                  <th scope="col">Size</th>
+            <DataTable
+              label="Collections"
+              columns={["Name", "Client", "Date", "Category", "Files", "Size"]}
+              empty={`No collections${filter ? " in this category" : " yet"}.`}
+              rows={collections.map((col) => (
+                <tr data-collection-id={col.id} class={selected?.collection.id === col.id ? "current" : ""}>
+                  <td>
+                    <a href={`/dashboard/gallery?collection=${col.id}${filter ? `&category=${filter}` : ""}`}>{col.name}</a>
+                  </td>
+                  <td>{col.clientName}</td>
+                  <td>{col.date ?? ""}</td>
+                  <td>{col.categoryId ? catName.get(col.categoryId) ?? "" : ""}</td>
+                  <td>{col.fileCount}</td>
+                  <td>{formatBytes(col.totalBytes)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {collections.length === 0 ? (
-                  <tr>
-                    <td colspan={6} class="muted">
-                      No collections{filter ? " in this category" : " yet"}.
-                    </td>
-                  </tr>
-                ) : (
-                  collections.map((col) => (
-                    <tr data-collection-id={col.id} class={selected?.collection.id === col.id ? "current" : ""}>
-                      <td>
-                        <a href={`/dashboard/gallery?collection=${col.id}${filter ? `&category=${filter}` : ""}`}>{col.name}</a>
-                      </td>
-                      <td>{col.clientName}</td>
-                      <td>{col.date ?? ""}</td>
-                      <td>{col.categoryId ? catName.get(col.categoryId) ?? "" : ""}</td>
-                      <td>{col.fileCount}</td>
-                      <td>{formatBytes(col.totalBytes)}</td>
-                    </tr>
-                  ))
-                )}
-              </tbody>
-            </table>
+              ))}
+            />
             <h3 style="margin-top:18px">New collection</h3>
             <CollectionForm categories={categories} />
           </div>

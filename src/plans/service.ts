@@ -78,3 +78,8 @@ export async function effectivePlan(db: Db, profileId: string, planType: PlanTyp
   if (row && (row.plan.priceMinor <= 0 || isInForce(row.status))) return row.plan;
   return getFreePlan(db, planType);
 }
+
+/** The storage limit in bytes of a profile's product line: the storageLimitBytes of the plan in force. */
+export async function storageLimitOf(db: Db, profileId: string, planType: PlanType): Promise<number> {
+  return (await effectivePlan(db, profileId, planType)).storageLimitBytes;
+}

@@ -6,6 +6,7 @@ import { apiKeys, profiles, sessions, type ProductLine } from "../db/schema";
 import type { AppEnv, AuthContext } from "../env";
 import { sha256Hex } from "./crypto";
 import { ApiError } from "./errors";
+import { isLocalhost } from "./http";
 import { randomToken } from "./ids";
 
 export const SESSION_COOKIE = "gh_session";
@@ -56,11 +57,6 @@ export async function resolveSession(db: Db, raw: string, now: number): Promise<
 
 export async function destroySession(db: Db, raw: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.idHash, await sha256Hex(raw)));
-}
-
-function isLocalhost(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
 }
 
 /** Sets the session cookie: HttpOnly, SameSite=Lax, Secure except on localhost. */

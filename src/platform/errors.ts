@@ -1,52 +1,87 @@
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-/** Stable machine codes; clients branch on these, so never rename one. */
+/**
+ * Every machine code the API answers with, and its status. Clients branch on these, so never
+ * rename one; a new failure adds its code here (the list is closed: ApiError takes no other).
+ */
 export const ERROR_CODES = {
   invalid_request: 400,
   invalid_json: 400,
   plan_mismatch: 400,
   unknown_plan: 400,
+  unknown_client: 400,
+  plan_not_billable: 400,
+  connect_not_active: 400,
+  invalid_grant: 400,
+  invalid_move: 400,
+  invalid_signature: 400,
+  upload_incomplete_or_mismatch: 400,
+  google_email_unverified: 400,
+  google_linked_elsewhere: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   missing_api_key: 401,
   invalid_api_key: 401,
+  invalid_client: 401,
   forbidden: 403,
   wrong_key_type: 403,
   origin_not_allowed: 403,
+  app_suspended: 403,
+  product_not_allowed: 403,
+  integration_not_linked: 403,
+  integration_folder_read_only: 403,
+  outside_integration_folder: 403,
+  invalid_media_token: 403,
   not_found: 404,
+  not_linked: 404,
   email_taken: 409,
   product_line_exists: 409,
+  product_line_not_enabled: 409,
+  already_subscribed: 409,
+  subscription_canceled: 409,
+  checkout_not_open: 409,
+  no_stripe_customer: 409,
+  name_conflict: 409,
   payload_too_large: 413,
+  storage_limit_exceeded: 413,
   unsupported_media_type: 415,
   too_many_attempts: 429,
   internal_error: 500,
+  stripe_error: 502,
+  webhook_not_configured: 503,
+  webhook_retry: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /**
- * The one error type services throw; the app's onError turns it into `{ error, detail }`.
- * Codes in ERROR_CODES carry their status; a feature's own code passes `status` explicitly.
+ * Codes the published docs answer with more than one status, and the other statuses allowed:
+ * the upload loop retries /complete on 409 `upload_incomplete_or_mismatch` (object not visible yet).
  */
-export class ApiError extends HTTPException {
-  readonly code: string;
+const OTHER_STATUSES = {
+  upload_incomplete_or_mismatch: [409],
+} as const satisfies Partial<Record<ErrorCode, readonly ContentfulStatusCode[]>>;
+
+type OtherStatus<C extends ErrorCode> = C extends keyof typeof OTHER_STATUSES ? (typeof OTHER_STATUSES)[C][number] : never;
+
+/**
+ * The one error type services throw; the app's onError turns it into `{ error, detail }` with
+ * the code's status from ERROR_CODES (or one of its documented OTHER_STATUSES).
+ */
+export class ApiError<C extends ErrorCode = ErrorCode> extends HTTPException {
+  readonly code: C;
   readonly detail?: unknown;
   readonly headers?: Record<string, string>;
 
-  constructor(
-    code: ErrorCode | (string & {}),
-    detail?: unknown,
-    options: { status?: ContentfulStatusCode; headers?: Record<string, string> } = {},
-  ) {
-    const status = options.status ?? (ERROR_CODES as Record<string, ContentfulStatusCode>)[code] ?? 400;
-    super(status, { message: typeof detail === "string" ? detail : code });
+  constructor(code: C, detail?: unknown, options: { status?: OtherStatus<C>; headers?: Record<string, string> } = {}) {
+    super(options.status ?? ERROR_CODES[code], { message: typeof detail === "string" ? detail : code });
     this.code = code;
     this.detail = detail;
     this.headers = options.headers;
   }
 }
 
-export function notFound(what = "resource"): ApiError {
+export function notFound(what = "resource"): ApiError<"not_found"> {
   return new ApiError("not_found", `${what} not found`);
 }

@@ -1,54 +1,5 @@
-import { exports } from "cloudflare:workers";
-import { BASE, postJson, registerAccount, sessionHeaders, type TestAccount } from "../factories";
-
-/**
- * A cookie-keeping browser against the Worker: sends its cookies, stores Set-Cookie
- * (including deletions), and sends Origin on unsafe methods like a real browser does.
- * Requests to other hosts (the partner's callback) are not sent: follow() stops there.
- */
-export class Browser {
-  readonly cookies = new Map<string, string>();
-
-  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const full = new URL(url, BASE);
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const method = (init.method ?? "GET").toUpperCase();
-    if (method !== "GET" && method !== "HEAD" && !headers.has("origin")) headers.set("origin", full.origin);
-    const res = await exports.default.fetch(new Request(full, { ...init, headers, redirect: "manual" }));
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(";");
-      const eq = pair!.indexOf("=");
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split("=")[1]!) < Date.now()));
-      if (expired || value === "") this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-
-  postJson(path: string, body: unknown): Promise<Response> {
-    return this.fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  }
-
-  postForm(path: string, fields: Record<string, string>): Promise<Response> {
-    return this.fetch(path, { method: "POST", body: new URLSearchParams(fields) });
-  }
-
-  /** Follows redirects on our own origin; returns the first response that is not one, or the foreign Location. */
-  async follow(res: Response): Promise<{ res: Response; external?: URL }> {
-    for (let i = 0; i < 10 && res.status >= 300 && res.status < 400; i++) {
-      const loc = new URL(res.headers.get("location")!, BASE);
-      if (loc.origin !== BASE) return { res, external: loc };
-      res = await this.fetch(loc.toString());
-    }
-    return { res };
-  }
-}
-
-/** The Worker seen as a partner backend sees it over the network (the documented snippets use fetch). */
-export const gellhubFetch = (url: string, init?: RequestInit) => exports.default.fetch(new Request(url, init));
+import { expect } from "vitest";
+import { BASE, Browser, call, fetchUrl, postJson, registerAccount, sessionHeaders, type AccountType, type TestAccount } from "../factories";
 
 export interface PartnerApp {
   id: string;
@@ -82,9 +33,9 @@ export function startUrl(app: PartnerApp, params: Record<string, string | undefi
   return `/api/integrations/connect/start?${q}`;
 }
 
-/** The documented partner exchange snippet, verbatim apart from the base URL. */
+/** The documented partner exchange snippet, verbatim apart from the base URL (a partner backend reaches us with fetch). */
 export async function exchange(code: string, app: { clientId: string; clientSecret: string }) {
-  const r = await gellhubFetch(`${BASE}/api/integrations/connect/exchange`, {
+  const r = await fetchUrl(`${BASE}/api/integrations/connect/exchange`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({
@@ -97,7 +48,7 @@ export async function exchange(code: string, app: { clientId: string; clientSecr
 }
 
 export async function verify(profileId: string, app: { clientId: string; clientSecret: string }) {
-  return gellhubFetch(`${BASE}/api/integrations/connect/verify`, {
+  return fetchUrl(`${BASE}/api/integrations/connect/verify`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ profile_id: profileId, client_id: app.clientId, client_secret: app.clientSecret }),
@@ -105,7 +56,7 @@ export async function verify(profileId: string, app: { clientId: string; clientS
 }
 
 /** Runs start -> register (API, same-origin) -> partner callback; returns the callback URL. */
-export async function connectViaRegister(app: PartnerApp, accountType: "studio" | "drive" | "messaging" = "drive", state = "st-" + Math.random().toString(36).slice(2)) {
+export async function connectViaRegister(app: PartnerApp, accountType: AccountType = "drive", state = "st-" + Math.random().toString(36).slice(2)) {
   const browser = new Browser();
   const start = await browser.fetch(startUrl(app, { state }));
   if (start.status !== 302) throw new Error(`start failed: ${start.status} ${await start.text()}`);
@@ -116,4 +67,39 @@ export async function connectViaRegister(app: PartnerApp, accountType: "studio" 
   if (!body.connectRedirect) throw new Error("no connectRedirect");
   const callback = new URL(body.connectRedirect);
   return { browser, callback, code: callback.searchParams.get("code")!, state, profileId: body.profileId, email };
+}
+
+/** A drive account that completed embedded connect with `app`: the issued key, as the partner's backend holds it, and the user's session. */
+export async function connectedDrive(app: PartnerApp) {
+  const flow = await connectViaRegister(app, "drive");
+  const res = await exchange(flow.code, app);
+  if (res.status !== 200) throw new Error(`exchange: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { driveApiKey: string; profileId: string };
+  const cookie = `gh_session=${flow.browser.cookies.get("gh_session")}`;
+  return { key: body.driveApiKey, cookie, profileId: body.profileId };
+}
+
+/** The status GET /api/billing/status answers to `key`: 200 while the key works, 401 once it is revoked. */
+export const keyStatus = (key: string) => call("/api/billing/status", { headers: { "x-api-key": key } }).then((r) => r.status);
+
+/** Sends until the answer is a 429 or `max` requests went out; returns the last answer and how many were sent. */
+export async function sendUntilLimited(send: () => Promise<Response>, max: number) {
+  let last: Response | null = null;
+  let sent = 0;
+  while (sent < max && last?.status !== 429) {
+    last = await send();
+    sent++;
+  }
+  return { last: last!, sent };
+}
+
+/** GETs a connect URL as a browser's first hop: a redirect comes back as it is, never followed. */
+export const getStart = (path: string) => call(path, { redirect: "manual" });
+
+/** Asserts an HTML error page: never a redirect (to the partner or anywhere) and no cookie set. */
+export async function expectErrorPage(res: Response, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("location")).toBeNull();
+  expect(res.headers.get("set-cookie")).toBeNull();
+  expect(res.headers.get("content-type")).toMatch(/text\/html/);
 }

@@ -1,43 +1,5 @@
-import { env, exports } from "cloudflare:workers";
-import { BASE, call, registerAccount, sessionHeaders, type TestAccount } from "../factories";
-
-export interface DriveAccount extends TestAccount {
-  driveId: string;
-}
-
-/** A fresh Drive account (free plan) with its drv_ key and session cookie. */
-export async function registerDrive(): Promise<DriveAccount> {
-  const a = await registerAccount("drive");
-  return { ...a, driveId: String(a.body.driveId) };
-}
-
-/** Fetches an absolute URL on our Worker (presigned PUTs, media URLs). */
-export function fetchUrl(url: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(new Request(url, init));
-}
-
-export const keyHeaders = (a: { key: string }, extra: Record<string, string> = {}) => ({ "x-api-key": a.key, ...extra });
-
-/** A JSON request with the account's key (and optional extra headers). */
-export function api(method: string, path: string, a: { key: string }, body?: unknown, extra: Record<string, string> = {}) {
-  const headers: Record<string, string> = keyHeaders(a, extra);
-  if (body !== undefined) headers["content-type"] = "application/json";
-  return call(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-}
-
-/** The same request from the dashboard (session cookie, same origin). */
-export function dash(method: string, path: string, a: { cookie: string }, body?: unknown) {
-  const headers: Record<string, string> = sessionHeaders(a);
-  if (body !== undefined) headers["content-type"] = "application/json";
-  return call(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-}
-
-export async function ok<T = Record<string, unknown>>(res: Response | Promise<Response>, status = 200): Promise<T> {
-  const r = await res;
-  const text = await r.text();
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${text}`);
-  return (text ? JSON.parse(text) : null) as T;
-}
+import { env } from "cloudflare:workers";
+import { api, call, keyHeaders, ok, putPresigned, type Presigned } from "../factories";
 
 export interface Folder {
   id: string;
@@ -86,13 +48,16 @@ export async function upload(a: { key: string }, name: string, content: string |
   return ok<DriveFile>(uploadForm(a, name, content, folderId, type), 201);
 }
 
+/** POST /api/drive/upload/presign with the account's key; throws unless it answers 200. */
+export function presign(a: { key: string }, body: Record<string, unknown>, extra: Record<string, string> = {}) {
+  return ok<Presigned>(api("POST", "/api/drive/upload/presign", a, body, extra));
+}
+
 /** presign -> PUT -> complete through the API key routes. */
 export async function uploadPresigned(a: { key: string }, name: string, content: string, folderId: string | null = null, extra: Record<string, string> = {}, bodyExtra: Record<string, unknown> = {}) {
   const data = new TextEncoder().encode(content);
-  const p = await ok<{ uploadUrl: string; storageKey: string; headers: Record<string, string> }>(
-    api("POST", "/api/drive/upload/presign", a, { fileName: name, contentType: "text/plain", sizeBytes: data.byteLength, folderId, ...bodyExtra }, extra),
-  );
-  const put = await fetchUrl(p.uploadUrl, { method: "PUT", headers: p.headers, body: data });
+  const p = await presign(a, { fileName: name, contentType: "text/plain", sizeBytes: data.byteLength, folderId, ...bodyExtra }, extra);
+  const put = await putPresigned(p, data);
   if (put.status !== 200) throw new Error(`PUT ${put.status}`);
   return ok<DriveFile>(api("POST", "/api/drive/upload/complete", a, { storageKey: p.storageKey, fileName: name, sizeBytes: data.byteLength, folderId, ...bodyExtra }, extra), 201);
 }
@@ -101,4 +66,25 @@ export async function driveRow(driveId: string) {
   return (await env.DB.prepare("SELECT used_bytes AS used, reserved_bytes AS reserved FROM drives WHERE id = ?").bind(driveId).first()) as { used: number; reserved: number };
 }
 
-export { BASE, call, sessionHeaders };
+export interface TrashItem {
+  id: string;
+  type: "file" | "folder";
+  name: string;
+  originalParentId: string | null;
+  sizeBytes: number;
+  fileCount: number;
+  deletedAt: string;
+  purgeAt: string;
+}
+
+/** GET /api/drive/trash (the Recycle Bin) with the account's key. */
+export const trash = (a: { key: string }) => ok<{ items: TrashItem[] }>(api("GET", "/api/drive/trash", a));
+
+/** The Drive dashboard page with the account's session: status, HTML and its CSP. */
+export async function drivePage(a: { cookie: string }, query = "") {
+  const res = await call(`/dashboard/drive${query}`, { headers: { cookie: a.cookie } });
+  return { status: res.status, html: await res.text(), csp: res.headers.get("content-security-policy") ?? "" };
+}
+
+/** The header with which a partner app's backend speaks for its app (the body field integrationClientId works alike). */
+export const INTEGRATION_HEADER = "x-gellhub-integration-client-id";

@@ -1,31 +1,5 @@
-import { exports, env } from "cloudflare:workers";
-import { call, postJson, registerAccount, type TestAccount } from "../factories";
-
-export const BASE_ORIGIN = "http://localhost";
-
-/** Fetches an absolute URL on our Worker (presigned PUTs, media URLs). */
-export function fetchUrl(url: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(new Request(url, init));
-}
-
-export interface Studio extends TestAccount {
-  studioId: string;
-}
-
-export async function registerStudio(): Promise<Studio> {
-  const a = await registerAccount("studio");
-  return { ...a, studioId: String(a.body.studioId) };
-}
-
-export const keyHeaders = (s: { key: string }, extra: Record<string, string> = {}) => ({ "x-api-key": s.key, ...extra });
-
-export function getJson(path: string, s: { key: string }) {
-  return call(path, { headers: keyHeaders(s) });
-}
-
-export function sendJson(method: string, path: string, s: { key: string }, body: unknown) {
-  return call(path, { method, headers: { "content-type": "application/json", ...keyHeaders(s) }, body: JSON.stringify(body) });
-}
+import { env } from "cloudflare:workers";
+import { api, call, keyHeaders, postJson, putPresigned, registerStudio, type Presigned, type Studio } from "../factories";
 
 export async function createCollection(s: Studio, body: Record<string, unknown> = { name: "Shoot" }) {
   const res = await postJson("/api/collections", body, keyHeaders(s));
@@ -39,23 +13,30 @@ export async function createCategory(s: Studio, name = "General") {
   return (await res.json()) as { id: string; name: string };
 }
 
-export interface Presigned {
-  uploadUrl: string;
-  storageKey: string;
-  headers: { "Content-Type": string };
-  expiresAt: string;
-}
-
-export async function presign(s: Studio, collectionId: string, fileName: string, contentType: string, sizeBytes: number, path = "/api/upload/presign") {
-  return postJson(path, { collectionId, clientName: "Jane", fileName, contentType, sizeBytes }, keyHeaders(s));
-}
-
-export function putPresigned(p: Presigned, body: BodyInit, headers: Record<string, string> = p.headers) {
-  return fetchUrl(p.uploadUrl, { method: "PUT", headers, body });
+/** POST /api/upload/presign for one file of the collection, by client "Jane". */
+export async function presign(s: Studio, collectionId: string, fileName: string, contentType: string, sizeBytes: number) {
+  return postJson("/api/upload/presign", { collectionId, clientName: "Jane", fileName, contentType, sizeBytes }, keyHeaders(s));
 }
 
 export function complete(s: Studio, p: { storageKey: string }, extra: Record<string, unknown> = {}) {
   return postJson("/api/upload/complete", { storageKey: p.storageKey, ...extra }, keyHeaders(s));
+}
+
+/** A fresh studio with one collection and one presigned (not yet uploaded) file of `sizeBytes`. */
+export async function presignedUpload(sizeBytes: number, fileName = "a.jpg", contentType = "image/jpeg") {
+  const s = await registerStudio();
+  const col = await createCollection(s);
+  const p = (await (await presign(s, col.id, fileName, contentType, sizeBytes)).json()) as Presigned;
+  return { s, col, p };
+}
+
+/** The multipart proxy upload (POST /api/upload) of one file into the collection. */
+export function proxyUpload(s: Studio, collectionId: string, file: File, clientName?: string) {
+  const form = new FormData();
+  form.append("collectionId", collectionId);
+  if (clientName !== undefined) form.append("clientName", clientName);
+  form.append("file", file);
+  return call("/api/upload", { method: "POST", headers: keyHeaders(s), body: form });
 }
 
 /** presign -> PUT -> complete; returns the file record. */
@@ -72,9 +53,18 @@ export async function uploadFile(s: Studio, collectionId: string, name: string, 
 }
 
 export async function listFiles(s: Studio, collectionId: string, query = "") {
-  const res = await getJson(`/api/collections/${collectionId}/files${query}`, s);
+  const res = await api("GET", `/api/collections/${collectionId}/files${query}`, s);
   if (res.status !== 200) throw new Error(`files: ${res.status} ${await res.text()}`);
   return (await res.json()) as { files: { id: string; url: string; mediaToken: string; name: string; storageKey: string }[]; nextCursor: string | null };
+}
+
+/** A fresh studio with one uploaded file, as its listing shows it (with a signed media URL). */
+export async function studioWithFile(name = "photo.jpg", contentType = "image/jpeg", data: Uint8Array | string = bytes(1000, 42)) {
+  const s = await registerStudio();
+  const col = await createCollection(s);
+  const file = await uploadFile(s, col.id, name, data, contentType);
+  const page = await listFiles(s, col.id);
+  return { s, col, file, listed: page.files[0]! };
 }
 
 export async function studioRow(studioId: string) {
@@ -93,3 +83,6 @@ export const FREE_LIMIT = 3221225472;
 export function bytes(n: number, fill = 7): Uint8Array {
   return new Uint8Array(n).fill(fill);
 }
+
+/** The documented answer to a complete that came before the object is visible: retry /complete. */
+export const RETRYABLE = { error: "upload_incomplete_or_mismatch", detail: "object_not_visible_yet_retry_complete" };

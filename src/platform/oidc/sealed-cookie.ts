@@ -2,14 +2,10 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { jwtVerify, SignJWT } from "jose";
 import type { AppEnv } from "../../env";
+import { isLocalhost } from "../http";
 
 // Only used when no secret is configured and the request is for localhost (dev and tests).
 const LOCAL_ONLY_SECRET = "gellhub-local-development-cookie-secret-not-for-production";
-
-function isLocalhost(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
-}
 
 function signingKey(c: Context<AppEnv>): Uint8Array {
   const secret = c.env.CONNECT_COOKIE_SECRET;

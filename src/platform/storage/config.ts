@@ -1,4 +1,5 @@
 import type { Env } from "../../env";
+import { isLocalhost } from "../http";
 
 /** The S3 side of storage: where presigned URLs point and the credentials that sign them. */
 export interface S3Config {
@@ -19,12 +20,6 @@ export const DEFAULT_BUCKET = "gellhub-files";
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: "gellhub-local-dev", secretAccessKey: "gellhub-local-dev-secret-not-for-production" };
 
 export class StorageNotConfiguredError extends Error {}
-
-/** True for loopback hosts: `wrangler dev`, vitest and the e2e runner; never a deployed route. */
-export function isLocalhost(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
-}
 
 /**
  * Resolves the S3 configuration. With R2_S3_ENDPOINT set, presigned URLs go to R2 (credentials

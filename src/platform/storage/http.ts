@@ -71,7 +71,7 @@ export async function serveMediaRequest(
   find: (ownerId: string, storageKey: string) => Promise<{ storageKey: string; contentType: string; name: string } | null>,
 ): Promise<Response> {
   const claims = await verifyMediaToken(mediaTokenKey(c.env, c.req.url), audience, token, Date.now());
-  if (!claims || claims.owner.kind !== ownerKind) throw new ApiError("invalid_media_token", "The media token is invalid or expired", { status: 403 });
+  if (!claims || claims.owner.kind !== ownerKind) throw new ApiError("invalid_media_token", "The media token is invalid or expired");
   const file = await find(claims.owner.id, claims.key);
   if (!file) throw notFound("file");
   const res = await serveObject(c.env.FILES, file.storageKey, c.req.raw, { contentType: file.contentType, fileName: file.name });

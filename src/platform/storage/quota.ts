@@ -1,7 +1,6 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db";
-import { drives, studios, type OwnerKind, type PlanType } from "../../db/schema";
-import { effectivePlan } from "../../plans/service";
+import { drives, studios, type OwnerKind } from "../../db/schema";
 import { ApiError } from "../errors";
 
 /** A space that owns stored bytes: a studio (Client Gallery) or a drive. */
@@ -12,11 +11,17 @@ export interface OwnerRef {
 
 /** The table holding used_bytes / reserved_bytes for each owner kind (identifiers, never user input). */
 export const OWNER_TABLE = { studio: studios, drive: drives } as const;
-export const PLAN_TYPE_OF_OWNER: Record<OwnerKind, PlanType> = { studio: "clientGallery", drive: "drive" };
 
-/** The storage limit in bytes of a profile's product line: the storageLimitBytes of the plan in force. */
-export async function getStorageLimit(db: Db, profileId: string, planType: PlanType): Promise<number> {
-  return (await effectivePlan(db, profileId, planType)).storageLimitBytes;
+/**
+ * An owner's storage as a feature describes it to platform: whose bytes, the key prefix every
+ * one of its objects starts with, and its limit. Platform knows no plans: the feature reads the
+ * limit (the plan in force) and storage only calls `limitBytes` where a check needs it.
+ */
+export interface StorageSpace {
+  owner: OwnerRef;
+  /** Ends with "/" (`drive/<driveId>/`); keys outside it are unknown to this owner. */
+  keyPrefix: string;
+  limitBytes: () => Promise<number>;
 }
 
 /** Bytes of completed files and bytes reserved by open upload intents. */
@@ -26,9 +31,9 @@ export async function getUsage(db: Db, owner: OwnerRef): Promise<{ usedBytes: nu
   return row ?? { usedBytes: 0, reservedBytes: 0 };
 }
 
-/** `{ usedBytes, limitBytes }` for an owner; usedBytes counts completed files and open reservations. */
-export async function getStorageSummary(db: Db, owner: OwnerRef, profileId: string) {
-  const [usage, limitBytes] = await Promise.all([getUsage(db, owner), getStorageLimit(db, profileId, PLAN_TYPE_OF_OWNER[owner.kind])]);
+/** `{ usedBytes, limitBytes }` of a space; usedBytes counts completed files and open reservations. */
+export async function getStorageSummary(db: Db, space: StorageSpace) {
+  const [usage, limitBytes] = await Promise.all([getUsage(db, space.owner), space.limitBytes()]);
   return { usedBytes: usage.usedBytes + usage.reservedBytes, limitBytes };
 }
 
@@ -48,5 +53,5 @@ export function releaseUsedStatement(db: Db, owner: OwnerRef, bytes: SQL, guard?
 }
 
 export function storageLimitExceeded(limit: number): ApiError {
-  return new ApiError("storage_limit_exceeded", `This upload would exceed your plan's storage limit of ${limit} bytes`, { status: 413 });
+  return new ApiError("storage_limit_exceeded", `This upload would exceed your plan's storage limit of ${limit} bytes`);
 }

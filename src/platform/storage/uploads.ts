@@ -4,9 +4,6 @@ import type { Db } from "../../db";
 import { uploadIntents } from "../../db/schema";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../ids";
-import type { Env } from "../../env";
-import { s3Config } from "./config";
-import { presignPut, PRESIGN_TTL_SECONDS } from "./presign";
 import { fitsQuota, OWNER_TABLE, storageLimitExceeded, type OwnerRef } from "./quota";
 
 type Stmt = BatchItem<"sqlite">;
@@ -24,7 +21,7 @@ export const PROXY_INTENT_TTL_MS = 10 * 60_000;
 export const NOT_VISIBLE_DETAIL = "object_not_visible_yet_retry_complete";
 
 function uploadError(detail: string, status: 400 | 409): ApiError {
-  return new ApiError("upload_incomplete_or_mismatch", detail, { status });
+  return new ApiError("upload_incomplete_or_mismatch", detail, status === 409 ? { status } : {});
 }
 
 /** Lower-cased `type/subtype`; parameters are dropped so the signed header stays predictable. */
@@ -104,38 +101,6 @@ function releaseStatements(db: Db, owner: OwnerRef, intent: UploadIntent): [Stmt
 export async function abandonUpload(db: Db, bucket: R2Bucket, owner: OwnerRef, intent: UploadIntent): Promise<void> {
   await bucket.delete(intent.storageKey);
   await db.batch(releaseStatements(db, owner, intent));
-}
-
-/** What a feature's reservation returns: the key it picked and the normalised type the PUT must send. */
-export interface ReservedUpload {
-  storageKey: string;
-  contentType: string;
-}
-
-/**
- * Step 1 of a direct upload, around the feature's own reservation: resolves the storage config
- * first (nothing is reserved when storage is not configured), lets `reserve` record the intent
- * for a URL expiring with the presign, and returns the published presign response.
- */
-export async function presignReservedUpload(env: Env, requestUrl: string, now: number, reserve: (urlExpiresAt: number) => Promise<ReservedUpload>) {
-  const config = s3Config(env, requestUrl);
-  const { storageKey, contentType } = await reserve(now + PRESIGN_TTL_SECONDS * 1000);
-  const signed = await presignPut(config, storageKey, contentType, now);
-  return { uploadUrl: signed.uploadUrl, storageKey, headers: signed.headers, expiresAt: new Date(signed.expiresAt).toISOString() };
-}
-
-/**
- * The proxy route's PUT of a reserved upload: the Worker writes the bytes itself. A failed write
- * drops the intent and releases its reservation before the error propagates.
- */
-export async function putReservedUpload(db: Db, bucket: R2Bucket, owner: OwnerRef, reserved: ReservedUpload, body: Blob): Promise<void> {
-  try {
-    await bucket.put(reserved.storageKey, body, { httpMetadata: { contentType: reserved.contentType } });
-  } catch (err) {
-    const intent = await getUploadIntent(db, owner, reserved.storageKey);
-    if (intent) await abandonUpload(db, bucket, owner, intent);
-    throw err;
-  }
 }
 
 export interface CompleteInput<Row> {
