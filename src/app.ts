@@ -24,7 +24,7 @@ import { renderErrorPage } from "./ui/error";
 /** Routes whose bodies are not JSON (multipart uploads, raw webhook payloads). */
 const NON_JSON_ROUTES = [/^\/api\/upload$/, /^\/api\/drive\/upload$/, /^\/api\/webhooks\//];
 /** Routes that browsers may call cross-site without an API key (they set no cookie or need none). */
-const CROSS_SITE_ROUTES = [/^\/api\/register$/, /^\/api\/webhooks\//, /^\/api\/integrations\/connect\/(exchange|verify)$/, /^\/api\/messaging\/embed\//, /^\/storage\/s3\//];
+export const CROSS_SITE_ROUTES = [/^\/api\/register$/, /^\/api\/webhooks\//, /^\/api\/integrations\/connect\/(exchange|verify)$/, /^\/api\/messaging\/embed\//, /^\/storage\/s3\//];
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -72,6 +72,8 @@ export function createApp() {
   });
 
   app.get("/api/health", (c) => c.json({ ok: true }));
+  // Clients that ask for /favicon.ico without reading the pages' <link rel="icon">.
+  app.get("/favicon.ico", (c) => c.redirect("/favicon.svg", 301));
   app.route("/", publicPlansRoutes);
   app.route("/", accountRoutes);
   app.route("/", connectFeature);

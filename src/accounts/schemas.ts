@@ -1,5 +1,12 @@
 import { z } from "@hono/zod-openapi";
+import { withFields } from "../platform/openapi";
+import { userText } from "../platform/text";
 import { PRODUCT_LINES, type PlanType } from "../db/schema";
+
+/** A profile's display name (studio, shop or person). */
+export const DisplayName = userText({ min: 1, max: 100 });
+/** An API key's label; the dashboard form may leave it empty. */
+export const KeyLabel = userText({ min: 1, max: 60 });
 
 export const ACCOUNT_TYPES = ["studio", "drive", "messaging"] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
@@ -27,7 +34,7 @@ export const RegisterBody = z
   .object({
     email: Email,
     password: Password,
-    displayName: z.string().trim().min(1).max(100).openapi({ example: "My Studio" }),
+    displayName: DisplayName.openapi({ example: "My Studio" }),
     accountType: z.enum(ACCOUNT_TYPES),
     planId: z.string().min(1).max(100).optional(),
     successUrl: ReturnUrl.optional(),
@@ -80,10 +87,10 @@ export const ApiKeySchema = z
   .openapi("ApiKey");
 
 export const CreateKeyBody = z
-  .object({ productLine: ProductLineSchema, label: z.string().trim().min(1).max(60).optional() })
+  .object({ productLine: ProductLineSchema, label: KeyLabel.optional() })
   .strict();
 
-export const CreatedKeySchema = ApiKeySchema.extend({ key: z.string().openapi({ description: "The full key, shown once" }) }).openapi(
+export const CreatedKeySchema = withFields(ApiKeySchema, { key: z.string().openapi({ description: "The full key, shown once" }) }).openapi(
   "CreatedApiKey",
 );
 

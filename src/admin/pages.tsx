@@ -3,7 +3,7 @@ import { z } from "zod";
 import { listAllApps, setAppStatus } from "../connect/apps";
 import type { AppEnv } from "../env";
 import { renderErrorPage } from "../ui/error";
-import { pageId } from "../ui/form";
+import { pageId, readForm } from "../ui/form";
 import { Layout } from "../ui/layout";
 import { pageSecurity } from "../ui/security";
 import { pageUser, requirePageSession } from "../ui/session";
@@ -71,7 +71,7 @@ adminPages.get("/admin/apps", page);
 const StatusField = z.enum(["active", "suspended"]);
 
 adminPages.post("/admin/apps/:id/status", async (c) => {
-  const status = StatusField.safeParse((await c.req.parseBody()).status);
+  const status = StatusField.safeParse((await readForm(c)).status);
   if (!status.success) return renderErrorPage(c, 400, "Bad request", "status must be active or suspended");
   await setAppStatus(c.var.db, pageId(c.req.param("id"), "app"), status.data, Date.now());
   return c.redirect("/admin/apps", 303);

@@ -6,7 +6,7 @@ import { AppIdParam, AppSchema, FiguresSchema } from "../console/schemas";
 import type { AppEnv } from "../env";
 import { requireSession } from "../platform/auth";
 import { ApiError } from "../platform/errors";
-import { createRouter, errorResponses, jsonResponse } from "../platform/openapi";
+import { createRouter, errorResponses, jsonResponse, withFields } from "../platform/openapi";
 
 export const adminRoutes = createRouter();
 
@@ -19,7 +19,7 @@ export const requireStaff: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 const staff = { middleware: [requireSession(), requireStaff], security: [{ Session: [] }], tags: ["Admin"] };
 
-const AdminAppSchema = AppSchema.extend({
+const AdminAppSchema = withFields(AppSchema, {
   owner: z.object({ profileId: z.string(), email: z.string().nullable(), displayName: z.string().nullable() }),
   linkedProfiles: z.number().int(),
   figures: FiguresSchema,

@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { withFields } from "../platform/openapi";
+import { userText } from "../platform/text";
 import { ProductTypeSchema } from "../connect/schemas";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -29,7 +31,7 @@ export const RedirectUri = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
-const Name = z.string().trim().min(1).max(100);
+const Name = userText({ min: 1, max: 100 });
 const RedirectUris = z.array(RedirectUri).min(1).max(10);
 
 export const CreateAppBody = z
@@ -60,7 +62,7 @@ export const AppSchema = z
   })
   .openapi("PartnerApp");
 
-export const AppWithSecretSchema = AppSchema.extend({
+export const AppWithSecretSchema = withFields(AppSchema, {
   clientSecret: z.string().openapi({ description: "Shown once; GellHub stores only its hash" }),
 }).openapi("PartnerAppWithSecret");
 
@@ -74,7 +76,7 @@ export const FiguresSchema = z.object({
 });
 
 export const AnalyticsSchema = z
-  .object({ appId: z.string(), days: z.array(FiguresSchema.extend({ date: z.string() })), totals: FiguresSchema })
+  .object({ appId: z.string(), days: z.array(withFields(FiguresSchema, { date: z.string() })), totals: FiguresSchema })
   .openapi("ConnectAnalytics");
 
 export const AnalyticsQuery = z.object({ days: z.coerce.number().int().min(1).max(90).default(30) });

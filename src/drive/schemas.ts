@@ -1,20 +1,17 @@
 import { z } from "@hono/zod-openapi";
+import { withFields } from "../platform/openapi";
+import { userText } from "../platform/text";
 
 const FolderId = z.string().min(1).max(64).openapi({ example: "fld_3fZk9QmP2xLw7RtB" });
 const ItemId = z.string().min(1).max(64).openapi({ example: "df_3fZk9QmP2xLw7RtB" });
 const ClientId = z.string().trim().min(1).max(128);
 
 /** Names as desktop drives allow them: no slashes or control characters, not "." or "..". */
-export const ItemName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(255)
-  .refine((s) => !/[/\\\u0000-\u001f\u007f]/.test(s), "must not contain slashes or control characters")
-  .refine((s) => s !== "." && s !== "..", "must not be . or ..")
-  .transform((s) => s.normalize("NFC"));
+export const ItemName = userText({ min: 1, max: 255 })
+  .refine((s) => !/[/\\]/.test(s), "must not contain slashes")
+  .refine((s) => s !== "." && s !== "..", "must not be . or ..");
 
-const FileName = z.string().min(1).max(255);
+const FileName = userText({ min: 1, max: 255 });
 /** Accepts what browsers send (possibly empty); the server keeps `type/subtype` or falls back to octet-stream. */
 const ContentType = z.string().max(255);
 /** R2 takes up to 5 GiB in one PUT; empty files are fine, as on desktop drives. */
@@ -65,7 +62,7 @@ export const FileSchema = z
   })
   .openapi("DriveFile");
 
-export const FileWithUrlSchema = FileSchema.extend({
+export const FileWithUrlSchema = withFields(FileSchema, {
   url: z.string().openapi({ description: "GET streams the file (Range supported) until expiresAt" }),
   mediaToken: z.string(),
   expiresAt: z.string(),
@@ -85,7 +82,7 @@ export const ListingSchema = z
   })
   .openapi("DriveListing");
 
-export const FolderDetailSchema = FolderSchema.extend({ breadcrumbs: z.array(Crumb) }).openapi("DriveFolderDetail");
+export const FolderDetailSchema = withFields(FolderSchema, { breadcrumbs: z.array(Crumb) }).openapi("DriveFolderDetail");
 export const ItemSchema = z.union([FileWithUrlSchema, FolderDetailSchema]);
 
 export const CreateFolderBody = z

@@ -178,17 +178,20 @@ export async function restoreItems(db: Db, ctx: DriveCtx, sel: TrashSelection, n
   return { restored };
 }
 
-/** Statements that delete trash items' rows and free their bytes; returns the R2 keys to delete. */
+/**
+ * Statements that delete trash items' rows and free their bytes, the R2 keys to delete, and for
+ * each item the index of the statement that deletes its own row: exactly one of several
+ * concurrent purges of an item sees that statement change a row.
+ */
 async function purgeStatements(db: Db, driveId: string, files: FileRow[], folders: FolderRow[]) {
   const owner = ownerOf(driveId);
   const statements: Stmt[] = [];
+  const decisive: { type: ItemType; index: number }[] = [];
   const keys = files.map((f) => f.storageKey);
   for (const f of files) {
     const mine = sql`drive_id = ${driveId} AND id = ${f.id} AND deleted_at IS NOT NULL AND trashed_with IS NULL`;
-    statements.push(
-      releaseUsedStatement(db, owner, sql`(SELECT coalesce(sum(size_bytes), 0) FROM drive_files WHERE ${mine})`),
-      db.delete(driveFiles).where(mine),
-    );
+    statements.push(releaseUsedStatement(db, owner, sql`(SELECT coalesce(sum(size_bytes), 0) FROM drive_files WHERE ${mine})`));
+    decisive.push({ type: "file", index: statements.push(db.delete(driveFiles).where(mine)) - 1 });
   }
   for (const f of folders) {
     const inner = await db
@@ -203,10 +206,24 @@ async function purgeStatements(db: Db, driveId: string, files: FileRow[], folder
       releaseUsedStatement(db, owner, sql`(SELECT coalesce(sum(size_bytes), 0) FROM drive_files WHERE ${taken})`, alive),
       db.delete(driveFiles).where(sql`${taken} AND ${alive}`),
       db.delete(driveFolders).where(sql`${taken} AND ${alive}`),
-      db.delete(driveFolders).where(sql`id = ${f.id} AND drive_id = ${driveId} AND deleted_at IS NOT NULL AND trashed_with IS NULL`),
     );
+    const own = db.delete(driveFolders).where(sql`id = ${f.id} AND drive_id = ${driveId} AND deleted_at IS NOT NULL AND trashed_with IS NULL`);
+    decisive.push({ type: "folder", index: statements.push(own) - 1 });
   }
-  return { statements, keys };
+  return { statements, keys, decisive };
+}
+
+/**
+ * Runs purge statements in batches of at most `chunk` (each batch is atomic on its own) and
+ * counts the items whose own row this call deleted.
+ */
+async function runPurge(db: Db, purge: Awaited<ReturnType<typeof purgeStatements>>, chunk: number) {
+  const results: { meta?: { changes?: number } }[] = [];
+  for (let i = 0; i < purge.statements.length; i += chunk) {
+    results.push(...((await db.batch(purge.statements.slice(i, i + chunk) as [Stmt, ...Stmt[]])) as { meta?: { changes?: number } }[]));
+  }
+  const won = purge.decisive.filter((d) => results[d.index]?.meta?.changes === 1);
+  return { deletedFiles: won.filter((d) => d.type === "file").length, deletedFolders: won.filter((d) => d.type === "folder").length };
 }
 
 async function deleteObjects(bucket: R2Bucket, keys: string[]) {
@@ -219,10 +236,10 @@ export async function purgeItems(db: Db, bucket: R2Bucket, ctx: DriveCtx, sel: T
   const { files, folders } = await loadTrashItems(db, ctx.driveId, sel);
   for (const f of folders) assertWritable(ctx, await originalApp(db, ctx.driveId, f.parentId, f.appId));
   for (const f of files) assertWritable(ctx, await originalApp(db, ctx.driveId, f.folderId));
-  const { statements, keys } = await purgeStatements(db, ctx.driveId, files, folders);
-  if (statements.length) await db.batch(statements as [Stmt, ...Stmt[]]);
-  await deleteObjects(bucket, keys);
-  return { deletedFiles: files.length, deletedFolders: folders.length };
+  const purge = await purgeStatements(db, ctx.driveId, files, folders);
+  const deleted = await runPurge(db, purge, purge.statements.length || 1);
+  await deleteObjects(bucket, purge.keys);
+  return deleted;
 }
 
 /**
@@ -245,13 +262,15 @@ export async function purgeExpiredTrash(db: Db, bucket: R2Bucket, now: number, m
       .limit(max)
       .all(),
   ]);
+  let purged = 0;
   const byDrive = new Map<string, { files: FileRow[]; folders: FolderRow[] }>();
   for (const f of files) (byDrive.get(f.driveId) ?? byDrive.set(f.driveId, { files: [], folders: [] }).get(f.driveId)!).files.push(f);
   for (const f of folders) (byDrive.get(f.driveId) ?? byDrive.set(f.driveId, { files: [], folders: [] }).get(f.driveId)!).folders.push(f);
   for (const [driveId, items] of byDrive) {
-    const { statements, keys } = await purgeStatements(db, driveId, items.files, items.folders);
-    for (let i = 0; i < statements.length; i += 50) await db.batch(statements.slice(i, i + 50) as [Stmt, ...Stmt[]]);
-    await deleteObjects(bucket, keys);
+    const purge = await purgeStatements(db, driveId, items.files, items.folders);
+    const deleted = await runPurge(db, purge, 50);
+    purged += deleted.deletedFiles + deleted.deletedFolders;
+    await deleteObjects(bucket, purge.keys);
   }
-  return files.length + folders.length;
+  return purged;
 }

@@ -9,11 +9,13 @@ import {
   CategoryBody,
   CategoryIdParam,
   CategorySchema,
+  ClientName,
   CollectionIdParam,
   CollectionSchema,
   CompleteBody,
   CreateCollectionBody,
   FileIdParam,
+  FileName,
   FileSchema,
   FilesPage,
   ListCollectionsQuery,
@@ -211,7 +213,7 @@ galleryRoutes.openapi(
 
 const UploadForm = z.object({
   collectionId: z.string().min(1).max(64),
-  clientName: z.string().trim().max(200).optional(),
+  clientName: ClientName.optional(),
   file: UploadFileField,
 });
 
@@ -238,7 +240,7 @@ galleryRoutes.openapi(
       c.var.db,
       c.env.FILES,
       studio,
-      { collectionId: form.collectionId, clientName: form.clientName, fileName: file.name || "file", contentType: file.type, sizeBytes: file.size, file },
+      { collectionId: form.collectionId, clientName: form.clientName, fileName: FileName.parse(file.name || "file"), contentType: file.type, sizeBytes: file.size, file },
       Date.now(),
     );
     return c.json(row, 201);

@@ -1,8 +1,11 @@
 import { z } from "@hono/zod-openapi";
+import { withFields } from "../platform/openapi";
+import { userText } from "../platform/text";
 
 const Id = (prefix: string) => z.string().min(1).max(64).openapi({ example: `${prefix}_3fZk9QmP2xLw7RtB` });
-const Name = z.string().trim().min(1).max(200);
-const ClientName = z.string().trim().max(200);
+const Name = userText({ min: 1, max: 200 });
+export const ClientName = userText({ max: 200 });
+export const FileName = userText({ min: 1, max: 255 });
 const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD")
@@ -69,7 +72,7 @@ export const FileSchema = z
   })
   .openapi("GalleryFile");
 
-export const FileWithUrlSchema = FileSchema.extend({
+export const FileWithUrlSchema = withFields(FileSchema, {
   url: z.string().openapi({ description: "Signed URL: GET streams the file (Range supported)" }),
   mediaToken: z.string(),
   expiresAt: z.string().openapi({ description: "When url and mediaToken stop working" }),
@@ -88,7 +91,7 @@ export const PresignBody = z
   .object({
     collectionId: Id("col"),
     clientName: ClientName.optional(),
-    fileName: z.string().min(1).max(255),
+    fileName: FileName,
     contentType: ContentType.optional(),
     sizeBytes: SizeBytes,
   })
@@ -102,7 +105,7 @@ export const CompleteBody = z
     collectionId: Id("col").optional(),
     clientName: ClientName.optional(),
     storageKey: z.string().min(1).max(512),
-    fileName: z.string().min(1).max(255).optional(),
+    fileName: FileName.optional(),
     contentType: ContentType.optional(),
     sizeBytes: SizeBytes.optional(),
   })

@@ -6,7 +6,7 @@ import { apiKeys, profiles, sessions, type ProductLine } from "../db/schema";
 import type { AppEnv, AuthContext } from "../env";
 import { sha256Hex } from "./crypto";
 import { ApiError } from "./errors";
-import { isLocalhost } from "./http";
+import { assertSameOrigin, isLocalhost } from "./http";
 import { randomToken } from "./ids";
 
 export const SESSION_COOKIE = "gh_session";
@@ -118,11 +118,17 @@ async function authFromKey(c: Context<AppEnv>, accept: Accept): Promise<AuthCont
   return { profileId: key.profileId, via: "apiKey", product: key.productLine, apiKeyId: key.id };
 }
 
+/**
+ * The session behind the cookie, or null. Whatever other headers the request carries, a state
+ * change that the cookie authenticates must come from our own origin (403 `origin_not_allowed`).
+ */
 async function authFromSession(c: Context<AppEnv>): Promise<AuthContext | null> {
   const raw = readSessionCookie(c);
   if (!raw) return null;
   const profileId = await resolveSession(c.var.db, raw, Date.now());
-  return profileId ? { profileId, via: "session" } : null;
+  if (!profileId) return null;
+  assertSameOrigin(c.req.raw);
+  return { profileId, via: "session" };
 }
 
 /** x-api-key of one product line (or any line). Cookies never authenticate these routes. */

@@ -10,18 +10,28 @@ export function isLocalhost(url: string): boolean {
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+/** Routes that set or clear the session cookie: never exempt from the Origin check. */
+const SESSION_ROUTES = /^\/api\/(?:login|logout)$/;
+
 /**
  * Refuses a browser's cross-site state change: a foreign Origin, or no Origin with a
- * cross-site Sec-Fetch-Site. Requests authenticated by x-api-key are not cookie requests
- * and pass (the docs' browser examples call the API cross-origin with a key).
+ * cross-site Sec-Fetch-Site. An API request presenting x-api-key is left to its credential
+ * (the docs' browser examples call the API cross-origin with a key): if a session cookie ends
+ * up authenticating it instead, the session check in platform/auth refuses it there. Pages,
+ * forms and the session routes never accept a key, so a stray header changes nothing for them.
  */
 export function sameOriginOnly(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (UNSAFE.has(c.req.method) && c.req.header("x-api-key") === undefined && !isSameOrigin(c.req.raw)) {
-      throw new ApiError("origin_not_allowed", "Cross-site request refused");
-    }
+    const path = c.req.path;
+    const keyRequest = c.req.header("x-api-key") !== undefined && path.startsWith("/api/") && !SESSION_ROUTES.test(path);
+    if (!keyRequest) assertSameOrigin(c.req.raw);
     await next();
   };
+}
+
+/** A state change (POST, PUT, PATCH, DELETE) must come from our own pages or a non-browser client. */
+export function assertSameOrigin(req: Request): void {
+  if (UNSAFE.has(req.method) && !isSameOrigin(req)) throw new ApiError("origin_not_allowed", "Cross-site request refused");
 }
 
 /** True when the request comes from our own pages (or from a non-browser client). */

@@ -1,4 +1,4 @@
-import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ZodError } from "zod";
 import type { ProductLine } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -45,3 +45,9 @@ export const keyOrSession = (auth: "key" | "session", line: ProductLine, tags: s
   auth === "key"
     ? { tags, security: [{ ApiKey: [] }], middleware: requireApiKey(line) }
     : { tags: ["Dashboard"], security: [{ Session: [] }], middleware: requireSession() };
+
+/**
+ * `base` with more fields, as one flat object. zod's `.extend()` of a registered schema becomes
+ * `allOf: [$ref, …]` in the document, which some OpenAPI tools (Scalar among them) flag as invalid.
+ */
+export const withFields = <B extends z.ZodRawShape, S extends z.ZodRawShape>(base: z.ZodObject<B>, shape: S) => z.object({ ...base.shape, ...shape });

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
-import { ACCOUNT_TYPE_OF_PLAN_TYPE, LoginBody, ProductLineSchema, RegisterBody } from "../accounts/schemas";
+import { ACCOUNT_TYPE_OF_PLAN_TYPE, KeyLabel, LoginBody, ProductLineSchema, RegisterBody } from "../accounts/schemas";
 import {
   authenticate,
   createApiKey,
@@ -177,7 +177,7 @@ const dashboardAction = (c: Context<AppEnv>, action: (form: FormBody) => Promise
 signinPages.post("/dashboard/keys", (c) =>
   dashboardAction(c, async (form) => {
     const productLine = ProductLineSchema.parse(form.productLine);
-    const label = z.string().trim().max(60).parse(form.label ?? "") || "Dashboard";
+    const label = KeyLabel.optional().parse(formText(form.label).trim() || undefined) ?? "Dashboard";
     const key = await createApiKey(c.var.db, c.var.auth.profileId, productLine, label, Date.now());
     return { newKey: { productLine, key: key.key, label } };
   }),
@@ -205,9 +205,24 @@ signinPages.post("/dashboard/product-lines", (c) =>
   }),
 );
 
+/**
+ * Scalar as a self-hosted, offline reference: none of its hosted-service controls (Ask AI, the
+ * developer toolbar with Share, Deploy and Configure, the API client button), no telemetry and
+ * no fonts from a CDN, so the page makes no request outside our origin.
+ */
+const SCALAR_CONFIGURATION = {
+  withDefaultFonts: false,
+  hideClientButton: true,
+  telemetry: false,
+  showDeveloperTools: "never",
+  agent: { disabled: true },
+  favicon: "/favicon.svg",
+};
+
 signinPages.get("/docs", (c) =>
   c.html(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>API reference · GellHub</title></head>` +
-      `<body><script id="api-reference" data-url="/api/openapi.json" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"telemetry":false}'></script><script src="/assets/scalar/standalone.js"></script></body></html>`,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>API reference · GellHub</title>` +
+      `<link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>` +
+      `<body><script id="api-reference" data-url="/api/openapi.json" data-configuration='${JSON.stringify(SCALAR_CONFIGURATION)}'></script><script src="/assets/scalar/standalone.js"></script></body></html>`,
   ),
 );

@@ -34,6 +34,18 @@ export function formError(err: unknown): string {
 export const failureStatus = (err: unknown): ContentfulStatusCode => (err instanceof ApiError ? err.status : 400);
 
 /**
+ * The submitted form. A body that cannot be read as a form (a malformed multipart body, a wrong
+ * boundary) is the client's fault: 400 `invalid_request`, which the page shows with the form.
+ */
+export async function readForm(c: Context): Promise<FormBody> {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    throw new ApiError("invalid_request", "The form could not be read; please submit it again from the page.");
+  }
+}
+
+/**
  * Runs a dashboard form action: parses the body and returns what `run` answers (usually a 303
  * redirect). When `run` throws a zod error or an ApiError, `onError` gets its text (`message`,
  * formError by default) and status (the ApiError's, else 400) plus the submitted form, to
@@ -47,8 +59,9 @@ export async function runFormAction(
     message?: (err: unknown) => string;
   },
 ): Promise<Response> {
-  const form: FormBody = await c.req.parseBody();
+  let form: FormBody = {};
   try {
+    form = await readForm(c);
     return await opts.run(form);
   } catch (error) {
     return opts.onError({ message: (opts.message ?? formError)(error), status: failureStatus(error), error }, form);

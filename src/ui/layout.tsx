@@ -40,6 +40,7 @@ export const Layout: FC<LayoutProps> = ({ title, user, children }) => (
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${title} · GellHub`}</title>
+      <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
       <style dangerouslySetInnerHTML={{ __html: CSS }} />
     </head>
     <body>

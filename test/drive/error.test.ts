@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { getDb } from "../../src/db";
+import { purgeItems } from "../../src/drive/service";
 import { connectedDrive, createPartnerApp } from "../connect/helpers";
 import { api, call, keyHeaders, ok, putPresigned, registerAccount, registerDrive } from "../factories";
 import { drivePage, driveRow, INTEGRATION_HEADER, list, mkdir, presign, trash, upload, uploadForm, type DriveFile } from "./helpers";
@@ -191,5 +193,28 @@ describe("partner-app folders", () => {
     const user = await connectedDrive(app);
     const res = await api("POST", "/api/drive/upload/presign", user, { fileName: "x", sizeBytes: 1, integrationClientId: "other" }, { [INTEGRATION_HEADER]: app.clientId });
     expect(res.status).toBe(400);
+  });
+});
+
+describe("deleting forever at the same time", () => {
+  // Requests sent through the Worker's fetch in one test run one after another, so the race is
+  // driven one level down: ten purges of the same selection interleave at their D1 awaits.
+  it("reports each trashed item deleted by exactly one of ten parallel purges, and frees its bytes once", async () => {
+    const a = await registerDrive();
+    const file = await upload(a, "twice.txt", "x".repeat(1000));
+    const folder = await mkdir(a, "Gone");
+    await upload(a, "inside.txt", "y".repeat(500), folder.id);
+    const before = (await driveRow(a.driveId)).used;
+    await ok(api("DELETE", `/api/drive/items/${file.id}?type=file`, a), 204);
+    await ok(api("DELETE", `/api/drive/items/${folder.id}?type=folder`, a), 204);
+    const ctx = { driveId: a.driveId, profileId: a.profileId, via: "apiKey" as const, app: null };
+    const runs = await Promise.allSettled(
+      Array.from({ length: 10 }, () => purgeItems(getDb(env.DB), env.FILES, ctx, { fileIds: [file.id], folderIds: [folder.id] })),
+    );
+    const done = runs.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    expect(done.reduce((n, d) => n + d.deletedFiles, 0)).toBe(1);
+    expect(done.reduce((n, d) => n + d.deletedFolders, 0)).toBe(1);
+    expect((await driveRow(a.driveId)).used).toBe(before - 1500);
+    expect((await trash(a)).items).toEqual([]);
   });
 });
