@@ -14,6 +14,8 @@ import { ensureDemoData } from "./dev/seed";
 import { driveFeature } from "./drive";
 import type { AppEnv } from "./env";
 import { galleryFeature } from "./gallery";
+import { galleriesV1Feature } from "./galleries-v1";
+import { messagingFeature } from "./messaging";
 import { signinFeature } from "./signin";
 import { ApiError, type ErrorCode } from "./platform/errors";
 import { jsonBodyOnly, sameOriginOnly } from "./platform/http";
@@ -82,6 +84,8 @@ export function createApp() {
   app.route("/", billingFeature);
   app.route("/", galleryFeature);
   app.route("/", driveFeature);
+  app.route("/", galleriesV1Feature);
+  app.route("/", messagingFeature);
   app.route("/", signinFeature);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "x-api-key" });
