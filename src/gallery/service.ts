@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db";
-import { categories, collections, files, studios } from "../db/schema";
+import { inChunks } from "../db/batch";
+import { categories, collections, files, galleryFolders, galleryMetadata, galleryTeamRights, studios } from "../db/schema";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../platform/errors";
 import { decodeCursor, encodeCursor } from "../platform/cursor";
@@ -176,33 +177,62 @@ export async function updateCollection(db: Db, studioId: string, id: string, inp
 /** Object keys of a collection live under this prefix (see DESIGN.md, Storage). */
 export const collectionPrefix = (studioId: string, collectionId: string) => `gallery/${studioId}/${collectionId}/`;
 
-async function deletePrefix(bucket: R2Bucket, prefix: string) {
+async function deletePrefix(bucket: R2Bucket, prefix: string, keep: (keys: string[]) => Promise<Set<string>>) {
   let cursor: string | undefined;
   do {
     const page = await bucket.list({ prefix, cursor, limit: 1000 });
-    if (page.objects.length) await bucket.delete(page.objects.map((o) => o.key));
+    const kept = await keep(page.objects.map((o) => o.key));
+    const gone = page.objects.map((o) => o.key).filter((k) => !kept.has(k));
+    if (gone.length) await bucket.delete(gone);
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
 }
 
+/** Of `keys`, those some file row of the studio still holds (an asset linked into another gallery). */
+export async function heldKeys(db: Db, studioId: string, keys: string[]): Promise<Set<string>> {
+  const rows = await inChunks(keys, (chunk) =>
+    db.selectDistinct({ k: files.storageKey }).from(files).where(and(eq(files.studioId, studioId), inArray(files.storageKey, chunk))).all(),
+  );
+  return new Set(rows.map((r) => r.k));
+}
+
+/** Deletes the objects of `keys` that no file row of the studio holds any more. */
+export async function deleteUnheldObjects(db: Db, bucket: R2Bucket, studioId: string, keys: string[]) {
+  const held = await heldKeys(db, studioId, keys);
+  const gone = [...new Set(keys)].filter((k) => !held.has(k));
+  for (let i = 0; i < gone.length; i += 1000) await bucket.delete(gone.slice(i, i + 1000));
+}
+
 /**
- * Deletes a collection, its file rows and objects, and frees their bytes from the quota in the
- * same batch. Uploads still in flight for it fail at /complete and are swept.
+ * SQL for the bytes that removing the file rows matching `rows(alias)` frees: the
+ * size of each distinct key no other row of the studio holds. Linked copies count once.
+ */
+export function freedBytes(studioId: string, rows: (alias: SQL) => SQL) {
+  const [f, g] = [sql.raw("f"), sql.raw("g")];
+  return sql`(SELECT coalesce(sum(sz), 0) FROM (SELECT f.storage_key, max(f.size_bytes) AS sz FROM files f WHERE f.studio_id = ${studioId} AND ${rows(f)}
+    AND NOT EXISTS (SELECT 1 FROM files g WHERE g.studio_id = ${studioId} AND g.storage_key = f.storage_key AND NOT (${rows(g)})) GROUP BY f.storage_key))`;
+}
+
+/**
+ * Deletes a collection, its file rows, its v1 folders, rights and metadata, and frees the bytes
+ * of objects no other gallery holds, in one batch; then removes those objects. Uploads still in
+ * flight for it fail at /complete and are swept.
  */
 export async function deleteCollection(db: Db, bucket: R2Bucket, studioId: string, id: string) {
   const owned = and(eq(collections.id, id), eq(collections.studioId, studioId));
-  const [, , del] = await db.batch([
-    releaseUsedStatement(
-      db,
-      ownerOf(studioId),
-      sql`(SELECT coalesce(sum(size_bytes), 0) FROM files WHERE collection_id = ${id} AND studio_id = ${studioId})`,
-      sql`EXISTS (SELECT 1 FROM collections WHERE id = ${id} AND studio_id = ${studioId})`,
-    ),
-    db.delete(files).where(and(eq(files.collectionId, id), eq(files.studioId, studioId), sql`EXISTS (SELECT 1 FROM collections WHERE ${owned})`)),
+  const exists = sql`EXISTS (SELECT 1 FROM collections WHERE ${owned})`;
+  const keys = (await db.select({ k: files.storageKey }).from(files).where(and(eq(files.collectionId, id), eq(files.studioId, studioId))).all()).map((r) => r.k);
+  const [, , , , , del] = await db.batch([
+    releaseUsedStatement(db, ownerOf(studioId), freedBytes(studioId, (a) => sql`${a}.collection_id = ${id}`), exists),
+    db.delete(files).where(and(eq(files.collectionId, id), eq(files.studioId, studioId), exists)),
+    db.delete(galleryFolders).where(and(eq(galleryFolders.collectionId, id), eq(galleryFolders.studioId, studioId), exists)),
+    db.delete(galleryTeamRights).where(and(eq(galleryTeamRights.collectionId, id), eq(galleryTeamRights.studioId, studioId), exists)),
+    db.delete(galleryMetadata).where(and(eq(galleryMetadata.collectionId, id), eq(galleryMetadata.studioId, studioId), exists)),
     db.delete(collections).where(owned),
   ]);
   if (del.meta.changes !== 1) throw notFound("collection");
-  await deletePrefix(bucket, collectionPrefix(studioId, id));
+  await deleteUnheldObjects(db, bucket, studioId, keys);
+  await deletePrefix(bucket, collectionPrefix(studioId, id), (k) => heldKeys(db, studioId, k));
 }
 
 // ---------- files ----------
@@ -255,10 +285,11 @@ export async function listFiles(
 
 /** The studio's file with this storage key (media tokens re-check it exists and is theirs). */
 export async function findFileByKey(db: Db, studioId: string, storageKey: string) {
-  return (await db.select().from(files).where(and(eq(files.storageKey, storageKey), eq(files.studioId, studioId))).get()) ?? null;
+  const rows = db.select().from(files).where(and(eq(files.storageKey, storageKey), eq(files.studioId, studioId)));
+  return (await rows.orderBy(sql`${files.linkedFrom} IS NOT NULL`).limit(1).get()) ?? null;
 }
 
-/** Deletes one file of a collection, frees its bytes and removes the object. */
+/** Deletes one file of a collection; its bytes are freed and its object removed when no other gallery holds it. */
 export async function deleteFile(db: Db, bucket: R2Bucket, studioId: string, collectionId: string, fileId: string) {
   const row = await db
     .select()
@@ -267,11 +298,11 @@ export async function deleteFile(db: Db, bucket: R2Bucket, studioId: string, col
     .get();
   if (!row) throw notFound("file");
   const [, del] = await db.batch([
-    releaseUsedStatement(db, ownerOf(studioId), sql`${row.sizeBytes}`, sql`EXISTS (SELECT 1 FROM files WHERE id = ${fileId} AND studio_id = ${studioId})`),
+    releaseUsedStatement(db, ownerOf(studioId), freedBytes(studioId, (a) => sql`${a}.id = ${fileId}`), sql`EXISTS (SELECT 1 FROM files WHERE id = ${fileId} AND studio_id = ${studioId})`),
     db.delete(files).where(and(eq(files.id, fileId), eq(files.studioId, studioId))),
   ]);
   if (del.meta.changes !== 1) throw notFound("file");
-  await bucket.delete(row.storageKey);
+  await deleteUnheldObjects(db, bucket, studioId, [row.storageKey]);
 }
 
 // ---------- uploads ----------
@@ -311,11 +342,11 @@ export async function presignUpload(db: Db, env: Env, studio: { id: string; prof
 
 function insertFileStatement(db: Db, studioId: string, intent: UploadIntent, object: R2Object, guard: SQL, now: number) {
   const m = intent.meta;
-  // Columns in table order: id, studio_id, collection_id, storage_key, name, content_type, size_bytes, client_name, folder_path, created_at.
+  // Columns in table order: id, studio_id, collection_id, storage_key, name, content_type, size_bytes, client_name, folder_path, created_at, linked_from.
   return db
     .insert(files)
     .select(
-      sql`SELECT ${m.fileId}, ${studioId}, ${m.collectionId}, ${intent.storageKey}, ${m.fileName}, ${intent.contentType}, ${object.size}, ${m.clientName ?? ""}, '', ${now}
+      sql`SELECT ${m.fileId}, ${studioId}, ${m.collectionId}, ${intent.storageKey}, ${m.fileName}, ${intent.contentType}, ${object.size}, ${m.clientName ?? ""}, '', ${now}, NULL
         WHERE ${guard}`,
     );
 }

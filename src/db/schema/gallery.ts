@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Client Gallery categories of a studio (e.g. Weddings, Portraits). */
@@ -29,7 +30,7 @@ export const collections = sqliteTable(
   (t) => [index("collections_studio_idx").on(t.studioId, t.createdAt), index("collections_category_idx").on(t.studioId, t.categoryId)],
 );
 
-/** Gallery assets: one row per completed upload; the bytes live in R2 under storage_key. */
+/** Gallery assets: one row per completed upload (and per `addassets` link); the bytes live in R2 under storage_key. */
 export const files = sqliteTable(
   "files",
   {
@@ -41,8 +42,18 @@ export const files = sqliteTable(
     contentType: text("content_type").notNull(),
     sizeBytes: integer("size_bytes").notNull(),
     clientName: text("client_name").notNull().default(""),
+    /** The v1 API's dirname of the asset inside its gallery ("" = root, else "a/b"). */
     folderPath: text("folder_path").notNull().default(""),
     createdAt: integer("created_at").notNull(),
+    /** Set on a row `addassets` made: the file it was linked from (same storage key, another gallery). */
+    linkedFrom: text("linked_from"),
   },
-  (t) => [uniqueIndex("files_storage_key_uq").on(t.storageKey), index("files_collection_idx").on(t.collectionId, t.createdAt, t.id)],
+  (t) => [
+    // One upload row per object; linked rows share its key, at most once per gallery.
+    uniqueIndex("files_storage_key_uq").on(t.storageKey).where(sql`linked_from IS NULL`),
+    uniqueIndex("files_collection_key_uq").on(t.collectionId, t.storageKey),
+    index("files_key_idx").on(t.storageKey),
+    index("files_collection_idx").on(t.collectionId, t.createdAt, t.id),
+    index("files_folder_idx").on(t.collectionId, t.folderPath),
+  ],
 );

@@ -5,3 +5,4 @@ export * from "./connect";
 export * from "./gallery";
 export * from "./storage";
 export * from "./drive";
+export * from "./galleries-v1";
