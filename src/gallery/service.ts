@@ -142,6 +142,8 @@ async function assertCollection(db: Db, studioId: string, id: string) {
 export interface CollectionInput {
   name: string;
   clientName?: string;
+  /** The v1 API's `description`; the Client Gallery API does not show it. */
+  headline?: string;
   date?: string | null;
   categoryId?: string | null;
 }
@@ -153,6 +155,7 @@ export async function createCollection(db: Db, studioId: string, input: Collecti
     studioId,
     name: input.name,
     clientName: input.clientName ?? "",
+    headline: input.headline ?? "",
     date: input.date ?? null,
     categoryId: input.categoryId ?? null,
     createdAt: now,
@@ -167,6 +170,7 @@ export async function updateCollection(db: Db, studioId: string, id: string, inp
   const set: Partial<CollectionRow> = { updatedAt: now };
   if (input.name !== undefined) set.name = input.name;
   if (input.clientName !== undefined) set.clientName = input.clientName;
+  if (input.headline !== undefined) set.headline = input.headline;
   if (input.date !== undefined) set.date = input.date;
   if (input.categoryId !== undefined) set.categoryId = input.categoryId;
   const res = await db.update(collections).set(set).where(and(eq(collections.id, id), eq(collections.studioId, studioId))).run();

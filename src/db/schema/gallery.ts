@@ -21,6 +21,8 @@ export const collections = sqliteTable(
     studioId: text("studio_id").notNull(),
     name: text("name").notNull(),
     clientName: text("client_name").notNull().default(""),
+    /** The v1 API's `description` (the gallery's headline). */
+    headline: text("headline").notNull().default(""),
     /** Shoot date, `YYYY-MM-DD`. */
     date: text("date"),
     categoryId: text("category_id"),

@@ -1,0 +1,1 @@
+ALTER TABLE `collections` ADD `headline` text DEFAULT '' NOT NULL;
