@@ -90,6 +90,11 @@ export const messagingAccounts = sqliteTable(
     id: text("id").primaryKey(),
     profileId: text("profile_id").notNull(),
     credits: integer("credits").notNull().default(0),
+    /** Exact message counts: visitor/user messages in, assistant messages out. */
+    inboundCount: integer("inbound_count").notNull().default(0),
+    outboundCount: integer("outbound_count").notNull().default(0),
+    /** `YYYY-MM` of the last free-plan monthly top-up (the cron's once-per-month guard). */
+    freeTopupMonth: text("free_topup_month"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [uniqueIndex("messaging_accounts_profile_uq").on(t.profileId)],

@@ -6,3 +6,4 @@ export * from "./gallery";
 export * from "./storage";
 export * from "./drive";
 export * from "./galleries-v1";
+export * from "./messaging";

@@ -1,0 +1,87 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * Messaging agents (bots) of a profile. At most one row per profile has `isDefault = 1` (a
+ * partial unique index); the service keeps it exactly one whenever the profile has agents.
+ */
+export const agents = sqliteTable(
+  "agents",
+  {
+    id: text("id").primaryKey(),
+    profileId: text("profile_id").notNull(),
+    name: text("name").notNull(),
+    botDisplayName: text("bot_display_name").notNull(),
+    botRoleSummary: text("bot_role_summary").notNull().default(""),
+    systemInstructions: text("system_instructions").notNull().default(""),
+    humanHandoffEnabled: integer("human_handoff_enabled", { mode: "boolean" }).notNull().default(false),
+    humanHandoffUrl: text("human_handoff_url"),
+    humanHandoffMessage: text("human_handoff_message"),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    sourcesCount: integer("sources_count").notNull().default(0),
+    /** Bytes of knowledge text held by the agent's sources (the per-agent limit). */
+    knowledgeBytes: integer("knowledge_bytes").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("agents_profile_idx").on(t.profileId, t.createdAt),
+    uniqueIndex("agents_one_default_uq").on(t.profileId).where(sql`${t.isDefault} = 1`),
+  ],
+);
+
+/** Knowledge sources of an agent: text, qa, url or file. Their chunks live in `knowledge_fts` (FTS5, hand-written migration). */
+export const agentSources = sqliteTable(
+  "agent_sources",
+  {
+    id: text("id").primaryKey(),
+    profileId: text("profile_id").notNull(),
+    agentId: text("agent_id").notNull(),
+    type: text("type", { enum: ["text", "qa", "url", "file"] }).notNull(),
+    title: text("title").notNull(),
+    url: text("url"),
+    question: text("question"),
+    answer: text("answer"),
+    fileName: text("file_name"),
+    status: text("status", { enum: ["ready", "failed"] }).notNull(),
+    failureReason: text("failure_reason"),
+    sizeBytes: integer("size_bytes").notNull().default(0),
+    chunkCount: integer("chunk_count").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("agent_sources_agent_idx").on(t.profileId, t.agentId, t.createdAt)],
+);
+
+/** The D1 index of conversations; their messages live in each conversation's Durable Object. */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    profileId: text("profile_id").notNull(),
+    agentId: text("agent_id").notNull(),
+    channel: text("channel").notNull(),
+    ref: text("ref").notNull(),
+    status: text("status", { enum: ["open", "human", "closed"] }).notNull().default("open"),
+    messageCount: integer("message_count").notNull().default(0),
+    lastMessagePreview: text("last_message_preview").notNull().default(""),
+    lastActivityAt: integer("last_activity_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("conversations_ref_uq").on(t.profileId, t.ref), index("conversations_activity_idx").on(t.profileId, t.lastActivityAt, t.id)],
+);
+
+/** Every credit movement: -1 per answered AI turn, + top-ups. */
+export const creditLedger = sqliteTable(
+  "credit_ledger",
+  {
+    id: text("id").primaryKey(),
+    profileId: text("profile_id").notNull(),
+    delta: integer("delta").notNull(),
+    reason: text("reason", { enum: ["ai_turn", "free_topup"] }).notNull(),
+    conversationId: text("conversation_id"),
+    turnId: text("turn_id"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("credit_ledger_profile_idx").on(t.profileId, t.createdAt), uniqueIndex("credit_ledger_turn_uq").on(t.turnId)],
+);
