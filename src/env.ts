@@ -33,6 +33,16 @@ export interface Env {
   R2_SECRET_ACCESS_KEY?: string;
   /** HS256 secret (>= 32 chars) for /api/media?t= tokens (secret; localhost falls back to a dev value). */
   MEDIA_TOKEN_SECRET?: string;
+  /** One Durable Object per messaging conversation (ConversationRoom). */
+  CONVERSATIONS: DurableObjectNamespace;
+  /** Workers AI binding (production); unset under `npm run dev`, which needs no Cloudflare login. */
+  AI?: Ai;
+  /** An OpenAI-compatible chat-completions base URL, e.g. `http://localhost:11434/v1` (takes precedence over AI). */
+  AI_BASE_URL?: string;
+  /** Bearer key for AI_BASE_URL (secret). */
+  AI_API_KEY?: string;
+  /** Model name for AI_BASE_URL, or a Workers AI model id (default @cf/meta/llama-3.1-8b-instruct). */
+  AI_MODEL?: string;
 }
 
 /** Who is calling: filled by the auth middleware, read by routes only. */

@@ -4,6 +4,9 @@ import type { Env } from "./env";
 import { pruneRateLimits } from "./platform/rate-limit";
 import { sweepExpiredUploads } from "./platform/storage";
 import { purgeExpiredTrash } from "./drive";
+import { topUpFreeCredits } from "./messaging";
+
+export { ConversationRoom } from "./messaging";
 
 const app = createApp();
 
@@ -13,5 +16,6 @@ export default {
     await pruneRateLimits(getDb(env.DB), controller.scheduledTime, 24 * 3600_000);
     await sweepExpiredUploads(getDb(env.DB), env.FILES, controller.scheduledTime);
     await purgeExpiredTrash(getDb(env.DB), env.FILES, controller.scheduledTime);
+    await topUpFreeCredits(getDb(env.DB), controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;

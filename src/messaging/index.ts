@@ -1,5 +1,16 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
+import { accountRoutes } from "./routes-account";
+import { agentRoutes } from "./routes-agents";
+import { chatRoutes } from "./routes-chat";
+import { knowledgeRoutes } from "./routes-knowledge";
 
 /** Messaging: agents, knowledge sources, chat, conversations and credits, and its dashboard page. */
 export const messagingFeature = new OpenAPIHono<AppEnv>();
+messagingFeature.route("/", accountRoutes);
+messagingFeature.route("/", agentRoutes);
+messagingFeature.route("/", knowledgeRoutes);
+messagingFeature.route("/", chatRoutes);
+
+export { ConversationRoom } from "./conversation.do";
+export { topUpFreeCredits } from "./credits";

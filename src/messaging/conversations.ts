@@ -1,0 +1,72 @@
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db";
+import { runBatch } from "./sql-batch";
+import { conversations } from "../db/schema/messaging";
+import { decodeCursor, encodeCursor } from "../platform/cursor";
+import { notFound } from "../platform/errors";
+
+type ConversationRow = typeof conversations.$inferSelect;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toConversation(c: ConversationRow) {
+  return {
+    id: c.id,
+    agentId: c.agentId,
+    channel: c.channel,
+    conversationRef: c.ref,
+    status: c.status,
+    messageCount: c.messageCount,
+    lastMessagePreview: c.lastMessagePreview,
+    lastActivityAt: iso(c.lastActivityAt),
+    createdAt: iso(c.createdAt),
+  };
+}
+
+/** The index row of (profile, ref), created on first use; the agent is the one of the latest turn. */
+export async function ensureConversation(db: Db, profileId: string, agentId: string, channel: string, ref: string, id: string, now: number) {
+  const row = await db.get<{ id: string }>(sql`
+    INSERT INTO conversations (id, profile_id, agent_id, channel, ref, status, message_count, last_message_preview, last_activity_at, created_at)
+    VALUES (${id}, ${profileId}, ${agentId}, ${channel}, ${ref}, 'open', 0, '', ${now}, ${now})
+    ON CONFLICT (profile_id, ref) DO UPDATE SET agent_id = excluded.agent_id
+    RETURNING id`);
+  return row.id;
+}
+
+/** Records an answered turn: conversation counts and activity, the account's exact counts, the ledger's conversation. */
+export async function recordTurn(db: Db, profileId: string, conversationId: string, turnId: string, preview: string, now: number) {
+  await runBatch(db, [
+    sql`UPDATE conversations SET message_count = message_count + 2, last_message_preview = ${preview.slice(0, 140)}, last_activity_at = ${now}
+      WHERE id = ${conversationId} AND profile_id = ${profileId}`,
+    sql`UPDATE messaging_accounts SET inbound_count = inbound_count + 1, outbound_count = outbound_count + 1 WHERE profile_id = ${profileId}`,
+    sql`UPDATE credit_ledger SET conversation_id = ${conversationId} WHERE turn_id = ${turnId} AND profile_id = ${profileId}`,
+  ]);
+}
+
+const CursorShape = z.tuple([z.number().int(), z.string()]);
+
+/** The profile's conversations, newest activity first, keyset-paged. */
+export async function listConversations(db: Db, profileId: string, cursor: string | undefined, limit = 50) {
+  const after = cursor ? decodeCursor(cursor, CursorShape) : null;
+  const rows = await db
+    .select()
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.profileId, profileId),
+        after ? or(lt(conversations.lastActivityAt, after[0]), and(eq(conversations.lastActivityAt, after[0]), lt(conversations.id, after[1]))) : undefined,
+      ),
+    )
+    .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
+    .limit(limit + 1)
+    .all();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { conversations: page.map(toConversation), nextCursor: rows.length > limit && last ? encodeCursor([last.lastActivityAt, last.id]) : null };
+}
+
+export async function getConversation(db: Db, profileId: string, id: string): Promise<ConversationRow> {
+  const row = await db.select().from(conversations).where(and(eq(conversations.id, id), eq(conversations.profileId, profileId))).get();
+  if (!row) throw notFound("conversation");
+  return row;
+}

@@ -1,0 +1,95 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { streamSSE } from "hono/streaming";
+import { requireApiKey } from "../platform/auth";
+import { createRouter, errorResponses, jsonBody, jsonResponse } from "../platform/openapi";
+import { enforceRateLimits } from "../platform/rate-limit";
+import { prepareTurn, roomOf, runTurn, startStreamedTurn, type ChatRequest } from "./chat";
+import { getConversation, listConversations, toConversation } from "./conversations";
+import { ChatBody, ChatResponse, ConversationSchema, IdParam, ListQuery, StoredMessageSchema } from "./schemas";
+
+export const chatRoutes = createRouter();
+
+/** Bridges send bursts: a key runs at least 600 turns a minute before 429. */
+export const CHAT_TURNS_PER_MINUTE = 1200;
+
+const auth = { security: [{ ApiKey: [] }], middleware: requireApiKey("messaging") };
+
+chatRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/messaging/v1/chat",
+    tags: ["Messaging"],
+    ...auth,
+    summary: "Run one AI turn (JSON, or Server-Sent Events with stream:true / Accept: text/event-stream)",
+    description:
+      "The last message is the user's new message; the conversation's history lives on GellHub (keyed by `conversationRef`). " +
+      "One credit per answered turn; nothing is charged when the engine fails. Do not send `model` or `provider` (400 `unsupported_field`). " +
+      "Streaming: `delta` events `{content}`, then one `done` event with the JSON answer (or an `error` event).",
+    request: jsonBody(ChatBody),
+    responses: {
+      200: {
+        description: "The assistant's answer",
+        content: { "application/json": { schema: ChatResponse }, "text/event-stream": { schema: z.string() } },
+      },
+      ...errorResponses(400, 401, 402, 403, 404, 409, 429, 502),
+    },
+  }),
+  async (c) => {
+    const auth = c.var.auth;
+    const now = Date.now();
+    await enforceRateLimits(c.var.db, [{ bucket: `msgchat:${auth.apiKeyId}`, limit: CHAT_TURNS_PER_MINUTE, windowMs: 60_000 }], now);
+    const body = c.req.valid("json") as ChatRequest & { stream?: boolean };
+    const input = await prepareTurn(c.var.db, c.env, auth.profileId, body);
+    const wantsStream = body.stream === true || /\btext\/event-stream\b/i.test(c.req.header("accept") ?? "");
+    if (!wantsStream) return c.json(await runTurn(c.env, input), 200);
+    const events = await startStreamedTurn(c.env, input);
+    c.header("Cache-Control", "no-store");
+    c.header("X-Accel-Buffering", "no");
+    return streamSSE(c, async (sse) => {
+      for await (const e of events) {
+        if (e.type === "delta") await sse.writeSSE({ event: "delta", data: JSON.stringify({ content: e.text }) });
+        else if (e.type === "done") await sse.writeSSE({ event: "done", data: JSON.stringify(e.answer) });
+        else if (e.type === "error") await sse.writeSSE({ event: "error", data: JSON.stringify({ error: e.code, detail: e.detail }) });
+      }
+    }) as never;
+  },
+);
+
+chatRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/messaging/v1/conversations",
+    tags: ["Messaging conversations"],
+    ...auth,
+    summary: "Conversations, newest activity first (pass nextCursor back as cursor)",
+    request: { query: ListQuery },
+    responses: {
+      200: jsonResponse(z.object({ conversations: z.array(ConversationSchema), nextCursor: z.string().nullable() })),
+      ...errorResponses(400, 401, 403),
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    return c.json(await listConversations(c.var.db, c.var.auth.profileId, q.cursor, q.limit), 200);
+  },
+);
+
+chatRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/messaging/v1/conversations/{id}",
+    tags: ["Messaging conversations"],
+    ...auth,
+    summary: "One conversation with its messages, oldest first",
+    request: { params: IdParam },
+    responses: {
+      200: jsonResponse(z.object({ ...ConversationSchema.shape, messages: z.array(StoredMessageSchema) })),
+      ...errorResponses(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const conv = await getConversation(c.var.db, c.var.auth.profileId, c.req.valid("param").id);
+    const messages = await roomOf(c.env, c.var.auth.profileId, conv.ref).history();
+    return c.json({ ...toConversation(conv), messages }, 200);
+  },
+);
