@@ -91,7 +91,7 @@ export const AgentSummarySchema = z
 export const SourceKinds = ["text", "qa", "url", "file"] as const;
 export const CreateSourceBody = z
   .discriminatedUnion("type", [
-    z.object({ type: z.literal("text"), title: userText({ min: 1, max: 200 }), content: longText(200_000, 1) }).strict(),
+    z.object({ type: z.literal("text"), title: userText({ min: 1, max: 200 }), content: longText(1024 * 1024, 1) }).strict(),
     z.object({ type: z.literal("qa"), question: userText({ min: 1, max: 500 }), answer: longText(4000, 1) }).strict(),
     z.object({ type: z.literal("url"), url: z.string().min(1).max(2000) }).strict(),
     z

@@ -26,7 +26,8 @@ function modelEngine(name: ChatEngine["name"], model: LanguageModel): ChatEngine
   return {
     name,
     async *stream(req) {
-      const result = streamText({ model, system: systemPrompt(req), messages: req.messages, maxRetries: 1, temperature: 0.3 });
+      // Errors arrive as `error` parts and are rethrown below; the room logs them once.
+      const result = streamText({ model, system: systemPrompt(req), messages: req.messages, maxRetries: 1, temperature: 0.3, onError: () => undefined });
       for await (const part of result.fullStream) {
         if (part.type === "text-delta") yield part.text;
         else if (part.type === "error") throw part.error instanceof Error ? part.error : new Error(String(part.error));

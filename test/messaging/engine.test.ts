@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { callWith, jsonInit, keyHeaders, ok } from "../factories";
+import { addSource, createAgent, creditsOf, OPENING_HOURS, readSse, registerMessaging, type ChatAnswer } from "./helpers";
+
+const UPSTREAM = "https://llm.fake.test/v1";
+const ENGINE = { AI_BASE_URL: UPSTREAM, AI_API_KEY: "sk-fake-upstream", AI_MODEL: "fake-model" };
+
+/** A small OpenAI-compatible chat-completions server speaking the streaming wire format. */
+function fakeUpstream(pieces: string[] | { status: number }) {
+  const seen: { url: string; auth: string | null; body: { model: string; stream: boolean; messages: { role: string; content: string }[] } }[] = [];
+  const real = globalThis.fetch;
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const req = new Request(input, init);
+    if (!req.url.startsWith(UPSTREAM)) return real(input, init);
+    seen.push({ url: req.url, auth: req.headers.get("authorization"), body: await req.json() });
+    if (!Array.isArray(pieces)) return new Response(JSON.stringify({ error: { message: "upstream down", type: "server_error" } }), { status: pieces.status, headers: { "content-type": "application/json" } });
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: "chatcmpl-1", object: "chat.completion.chunk", created: 1_700_000_000, model: "fake-model", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const body = [chunk({ role: "assistant", content: "" }), ...pieces.map((p) => chunk({ content: p })), chunk({}, "stop"), "data: [DONE]\n\n"].join("");
+    return new Response(body, { headers: { "content-type": "text/event-stream" } });
+  });
+  return seen;
+}
+
+const turn = (a: { key: string }, content: string, extra: Record<string, unknown> = {}) =>
+  callWith(ENGINE, "/api/messaging/v1/chat", jsonInit({ messages: [{ role: "user", content }], ...extra }, keyHeaders(a)));
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("OpenAI-compatible engine (AI_BASE_URL)", () => {
+  it("sends the agent's persona, instructions and retrieved knowledge, and returns the model's answer", async () => {
+    const a = await registerMessaging();
+    const agent = await createAgent(a, { botDisplayName: "Ada", systemInstructions: "Always answer in one sentence." });
+    await addSource(a, agent.id, OPENING_HOURS);
+    const seen = fakeUpstream(["We open ", "at 9am."]);
+    const answer = await ok<ChatAnswer>(turn(a, "When are you open?"));
+    expect(answer).toMatchObject({ role: "assistant", content: "We open at 9am.", creditsCharged: 1, agentId: agent.id });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.url).toBe(`${UPSTREAM}/chat/completions`);
+    expect(seen[0]!.auth).toBe("Bearer sk-fake-upstream");
+    expect(seen[0]!.body).toMatchObject({ model: "fake-model", stream: true });
+    const system = seen[0]!.body.messages.find((m) => m.role === "system")!.content;
+    expect(system).toContain("Ada");
+    expect(system).toContain("Always answer in one sentence.");
+    expect(system).toContain("We are open 9am to 5pm, Monday to Friday.");
+    expect(seen[0]!.body.messages.at(-1)).toEqual({ role: "user", content: "When are you open?" });
+  });
+
+  it("streams the model's pieces as delta events, then done", async () => {
+    const a = await registerMessaging();
+    await createAgent(a);
+    fakeUpstream(["Hel", "lo ", "there!"]);
+    const res = await turn(a, "Hello", { stream: true });
+    expect(res.status).toBe(200);
+    const events = await readSse(res);
+    expect(events.filter((e) => e.event === "delta").map((e) => (e.data as { content: string }).content)).toEqual(["Hel", "lo ", "there!"]);
+    expect(events.at(-1)).toMatchObject({ event: "done", data: { content: "Hello there!", creditsCharged: 1 } });
+  });
+
+  it("charges nothing and stores nothing when the upstream fails (502 engine_error)", async () => {
+    const a = await registerMessaging();
+    await createAgent(a);
+    const before = await creditsOf(a.profileId);
+    fakeUpstream({ status: 500 });
+    const res = await turn(a, "Hello", { conversationRef: "fails" });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ error: "engine_error" });
+    expect(await creditsOf(a.profileId)).toBe(before);
+    const list = await ok<{ conversations: unknown[] }>(callWith(ENGINE, "/api/messaging/v1/conversations", { headers: keyHeaders(a) }));
+    expect(list.conversations).toEqual([]);
+  });
+});
