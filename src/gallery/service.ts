@@ -258,10 +258,10 @@ const CursorSchema = z.object({ c: z.number().int().safe(), i: z.string().min(1)
 const fileCursor = (f: FileRow) => encodeCursor({ c: f.createdAt, i: f.id });
 
 /**
- * A page of a collection's files (oldest first, keyset-paginated) with a signed media URL for
- * each. `origin` is the public origin the URLs point at.
+ * A page of a collection's file rows (oldest first, keyset-paginated), each with a signed media
+ * URL. `origin` is the public origin the URLs point at. The v1 API shows the same page its way.
  */
-export async function listFiles(
+export async function listFileRows(
   db: Db,
   env: Env,
   studioId: string,
@@ -283,8 +283,13 @@ export async function listFiles(
   const more = rows.length > page.limit;
   const slice = more ? rows.slice(0, page.limit) : rows;
   const links = await mediaLinks(env, origin, MEDIA_AUDIENCE, "/api/media", ownerOf(studioId), slice.map((f) => f.storageKey), now);
-  const out = slice.map((f, i) => ({ ...toPublicFile(f), ...links[i]! }));
-  return { files: out, nextCursor: more ? fileCursor(slice[slice.length - 1]!) : null };
+  return { rows: slice.map((f, i) => ({ row: f, link: links[i]! })), nextCursor: more ? fileCursor(slice[slice.length - 1]!) : null };
+}
+
+/** The Client Gallery API's page of a collection's files (see listFileRows). */
+export async function listFiles(...args: Parameters<typeof listFileRows>) {
+  const { rows, nextCursor } = await listFileRows(...args);
+  return { files: rows.map(({ row, link }) => ({ ...toPublicFile(row), ...link })), nextCursor };
 }
 
 /** The studio's file with this storage key (media tokens re-check it exists and is theirs). */
