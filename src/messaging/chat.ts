@@ -1,3 +1,5 @@
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
 import type { Db } from "../db";
 import type { Env } from "../env";
 import { ApiError } from "../platform/errors";
@@ -84,4 +86,17 @@ async function* readEvents(stream: ReadableStream<Uint8Array>): AsyncGenerator<T
     }
     if (done) return;
   }
+}
+
+/** Relays a turn's events as Server-Sent Events: `delta` {content}, then `done` (the JSON answer) or `error` {error, detail}. */
+export function relaySse(c: Context, events: AsyncGenerator<TurnEvent>): Response {
+  c.header("Cache-Control", "no-store");
+  c.header("X-Accel-Buffering", "no");
+  return streamSSE(c, async (sse) => {
+    for await (const e of events) {
+      if (e.type === "delta") await sse.writeSSE({ event: "delta", data: JSON.stringify({ content: e.text }) });
+      else if (e.type === "done") await sse.writeSSE({ event: "done", data: JSON.stringify(e.answer) });
+      else if (e.type === "error") await sse.writeSSE({ event: "error", data: JSON.stringify({ error: e.code, detail: e.detail }) });
+    }
+  });
 }

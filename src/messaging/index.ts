@@ -3,6 +3,7 @@ import type { AppEnv } from "../env";
 import { accountRoutes } from "./routes-account";
 import { agentRoutes } from "./routes-agents";
 import { chatRoutes } from "./routes-chat";
+import { messagingPageRoutes } from "./pages";
 import { knowledgeRoutes } from "./routes-knowledge";
 
 /** Messaging: agents, knowledge sources, chat, conversations and credits, and its dashboard page. */
@@ -11,6 +12,7 @@ messagingFeature.route("/", accountRoutes);
 messagingFeature.route("/", agentRoutes);
 messagingFeature.route("/", knowledgeRoutes);
 messagingFeature.route("/", chatRoutes);
+messagingFeature.route("/", messagingPageRoutes);
 
 export { ConversationRoom } from "./conversation.do";
 export { topUpFreeCredits } from "./credits";

@@ -1,9 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { streamSSE } from "hono/streaming";
 import { requireApiKey } from "../platform/auth";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "../platform/openapi";
 import { enforceRateLimits } from "../platform/rate-limit";
-import { prepareTurn, roomOf, runTurn, startStreamedTurn, type ChatRequest } from "./chat";
+import { prepareTurn, relaySse, roomOf, runTurn, startStreamedTurn, type ChatRequest } from "./chat";
 import { getConversation, listConversations, toConversation } from "./conversations";
 import { ChatBody, ChatResponse, ConversationSchema, IdParam, ListQuery, StoredMessageSchema } from "./schemas";
 
@@ -43,15 +42,7 @@ chatRoutes.openapi(
     const wantsStream = body.stream === true || /\btext\/event-stream\b/i.test(c.req.header("accept") ?? "");
     if (!wantsStream) return c.json(await runTurn(c.env, input), 200);
     const events = await startStreamedTurn(c.env, input);
-    c.header("Cache-Control", "no-store");
-    c.header("X-Accel-Buffering", "no");
-    return streamSSE(c, async (sse) => {
-      for await (const e of events) {
-        if (e.type === "delta") await sse.writeSSE({ event: "delta", data: JSON.stringify({ content: e.text }) });
-        else if (e.type === "done") await sse.writeSSE({ event: "done", data: JSON.stringify(e.answer) });
-        else if (e.type === "error") await sse.writeSSE({ event: "error", data: JSON.stringify({ error: e.code, detail: e.detail }) });
-      }
-    }) as never;
+    return relaySse(c, events) as never;
   },
 );
 

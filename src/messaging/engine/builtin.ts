@@ -17,7 +17,8 @@ export function dontKnow(agent: EngineRequest["agent"]): string {
 
 /** The sentences of `text` that share the most keywords with the question (at most three, in order). */
 function bestSentences(text: string, terms: string[]): string {
-  const sentences = text.match(/[^.!?\n]+[.!?]*/g)?.map((s) => s.trim()).filter(Boolean) ?? [text];
+  // A sentence ends at . ! ? before a space or a line end ("3.20 EUR" stays whole).
+  const sentences = text.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter(Boolean);
   const scored = sentences.map((s, i) => ({ s, i, n: terms.filter((t) => s.toLowerCase().includes(t.slice(0, Math.max(3, t.length - 2)))).length }));
   const picked = scored.filter((x) => x.n > 0).sort((a, b) => b.n - a.n || a.i - b.i).slice(0, 3).sort((a, b) => a.i - b.i);
   return (picked.length ? picked.map((x) => x.s) : sentences.slice(0, 3)).join(" ");
