@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { Db } from "../db";
-import { collections, galleryTeamRights, members, teamMembers, type AccessLevel } from "../db/schema";
+import { collections, galleryTeamRights, members, metadataFields, teamMembers, teams, type AccessLevel } from "../db/schema";
 import type { AppEnv } from "../env";
 import { resolveApiKey } from "../platform/auth";
 import { sha256Hex } from "../platform/crypto";
@@ -45,6 +45,19 @@ export async function actorFor(c: Context<AppEnv>): Promise<Actor> {
 /** Studio-wide actions (members, teams, fields, new galleries, bulk team rights): 403 `owner_only` for members. */
 export function assertOwner(actor: Actor): void {
   if (actor.kind !== "owner") throw new ApiError("owner_only", "Only the studio (its gallery API key) may do this");
+}
+
+const STUDIO_TABLES = { member: members, team: teams, field: metadataFields } as const;
+
+/**
+ * Owner-only actions on a studio object: an id unknown in the caller's studio is 404 first (a
+ * member of another studio learns nothing), then members get 403 `owner_only`.
+ */
+export async function assertOwnerOf(db: Db, actor: Actor, kind: keyof typeof STUDIO_TABLES, id: string): Promise<void> {
+  const t = STUDIO_TABLES[kind];
+  const row = await db.select({ id: t.id }).from(t).where(and(eq(t.id, id), eq(t.studioId, actor.studioId))).get();
+  if (!row) throw notFound(kind === "field" ? "custom metadata field" : kind);
+  assertOwner(actor);
 }
 
 /** SQL: the ids of the teams `memberId` belongs to (own team included). */

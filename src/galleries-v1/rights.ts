@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import { collections, galleryTeamRights, members, teamMembers, teams, type AccessLevel } from "../db/schema";
 import { notFound } from "../platform/errors";
-import { ACCESS_RANK, assertOwner, authorizeGallery, type Actor } from "./access";
+import { ACCESS_RANK, assertOwnerOf, authorizeGallery, type Actor } from "./access";
 
 const flags = (level: AccessLevel) => ({ access: level, read: true, write: ACCESS_RANK[level] >= 2, manage: level === "manage" });
 
@@ -72,7 +72,7 @@ export async function bulkGalleryRights(db: Db, actor: Actor, id: string, input:
 
 /** One team on every gallery of the studio (owner only): `level`, or no rights with `revoke`. */
 export async function teamRightsEverywhere(db: Db, actor: Actor, teamId: string, input: { revoke: boolean; level: AccessLevel }, now: number) {
-  assertOwner(actor);
+  await assertOwnerOf(db, actor, "team", teamId);
   const team = await teamOfStudio(db, actor.studioId, teamId);
   if (input.revoke) {
     await db.delete(galleryTeamRights).where(and(eq(galleryTeamRights.teamId, team.id), eq(galleryTeamRights.studioId, actor.studioId)));

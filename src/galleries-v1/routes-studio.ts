@@ -1,5 +1,5 @@
 import { createRouter } from "../platform/openapi";
-import { assertOwner } from "./access";
+import { assertOwner, assertOwnerOf } from "./access";
 import { createField, deleteField, listFields } from "./metadata";
 import { createMember, createTeam, deleteMember, deleteTeam, getMember, getTeam, listMembers, listTeams, renameTeam, rotateMemberKey, setTeamMembers, updateMember } from "./people";
 import { addV1Route } from "./route-kit";
@@ -34,7 +34,7 @@ addV1Route(r, {
   path: "/api/v1/members/{id}",
   tags,
   summary: "Get a member",
-  run: ({ c, actor, path }) => (assertOwner(actor), getMember(c.var.db, actor.studioId, path.id!)),
+  run: async ({ c, actor, path }) => (await assertOwnerOf(c.var.db, actor, "member", path.id!), getMember(c.var.db, actor.studioId, path.id!)),
 });
 
 addV1Route(r, {
@@ -44,7 +44,7 @@ addV1Route(r, {
   summary: "Update a member",
   description: "`name`, `manager`; the own team's name follows the member's.",
   params: UpdateMemberParams,
-  run: ({ c, actor, path, input }) => (assertOwner(actor), updateMember(c.var.db, actor.studioId, path.id!, input)),
+  run: async ({ c, actor, path, input }) => (await assertOwnerOf(c.var.db, actor, "member", path.id!), updateMember(c.var.db, actor.studioId, path.id!, input)),
 });
 
 addV1Route(r, {
@@ -54,7 +54,7 @@ addV1Route(r, {
   summary: "Remove a member",
   description: "Deletes the member, their own team with its rights, and their place in every team; their key stops working.",
   status: 204,
-  run: ({ c, actor, path }) => (assertOwner(actor), deleteMember(c.var.db, actor.studioId, path.id!)),
+  run: async ({ c, actor, path }) => (await assertOwnerOf(c.var.db, actor, "member", path.id!), deleteMember(c.var.db, actor.studioId, path.id!)),
 });
 
 addV1Route(r, {
@@ -65,7 +65,7 @@ addV1Route(r, {
   description: "Returns the member key (`mk_…`) once; the previous one stops working. The key acts as the member on the v1 API.",
   status: 201,
   run: async ({ c, actor, path }) => {
-    assertOwner(actor);
+    await assertOwnerOf(c.var.db, actor, "member", path.id!);
     c.header("Cache-Control", "no-store");
     return rotateMemberKey(c.var.db, actor.studioId, path.id!);
   },
@@ -95,7 +95,7 @@ addV1Route(r, {
   path: "/api/v1/teams/{id}",
   tags,
   summary: "Get a team",
-  run: ({ c, actor, path }) => (assertOwner(actor), getTeam(c.var.db, actor.studioId, path.id!)),
+  run: async ({ c, actor, path }) => (await assertOwnerOf(c.var.db, actor, "team", path.id!), getTeam(c.var.db, actor.studioId, path.id!)),
 });
 
 addV1Route(r, {
@@ -105,7 +105,7 @@ addV1Route(r, {
   summary: "Rename a team",
   description: "Own teams cannot be edited (400 `own_team_not_editable`).",
   params: TeamParams,
-  run: ({ c, actor, path, input }) => (assertOwner(actor), renameTeam(c.var.db, actor.studioId, path.id!, input.name)),
+  run: async ({ c, actor, path, input }) => (await assertOwnerOf(c.var.db, actor, "team", path.id!), renameTeam(c.var.db, actor.studioId, path.id!, input.name)),
 });
 
 addV1Route(r, {
@@ -115,7 +115,7 @@ addV1Route(r, {
   summary: "Delete a team",
   description: "Its rights go with it. Own teams cannot be deleted (400 `own_team_not_editable`).",
   status: 204,
-  run: ({ c, actor, path }) => (assertOwner(actor), deleteTeam(c.var.db, actor.studioId, path.id!)),
+  run: async ({ c, actor, path }) => (await assertOwnerOf(c.var.db, actor, "team", path.id!), deleteTeam(c.var.db, actor.studioId, path.id!)),
 });
 
 addV1Route(r, {
@@ -125,7 +125,7 @@ addV1Route(r, {
   summary: "Set a team's members",
   description: "`member_ids` replaces the team's members; every id must be a member of the studio.",
   params: TeamMembersParams,
-  run: ({ c, actor, path, input }) => (assertOwner(actor), setTeamMembers(c.var.db, actor.studioId, path.id!, input.member_ids)),
+  run: async ({ c, actor, path, input }) => (await assertOwnerOf(c.var.db, actor, "team", path.id!), setTeamMembers(c.var.db, actor.studioId, path.id!, input.member_ids)),
 });
 
 addV1Route(r, {
@@ -154,5 +154,5 @@ addV1Route(r, {
   summary: "Delete a custom metadata field",
   description: "Every gallery's value of it goes too.",
   status: 204,
-  run: ({ c, actor, path }) => (assertOwner(actor), deleteField(c.var.db, actor.studioId, path.id!)),
+  run: async ({ c, actor, path }) => (await assertOwnerOf(c.var.db, actor, "field", path.id!), deleteField(c.var.db, actor.studioId, path.id!)),
 });
