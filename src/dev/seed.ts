@@ -6,6 +6,9 @@ import { apiKeys, profiles, type ProductLine } from "../db/schema";
 import type { Env } from "../env";
 import { sha256Hex } from "../platform/crypto";
 import { newId } from "../platform/ids";
+import { createAgent } from "../messaging/agents";
+import { addSource } from "../messaging/knowledge";
+import type { Db } from "../db";
 import demo from "./demo-accounts.json";
 
 let seeding: Promise<void> | null = null;
@@ -35,6 +38,7 @@ async function seed(env: Env): Promise<void> {
         now,
         env.PASSWORD_PEPPER,
       );
+      if (a.accountType === "messaging") await seedMessagingDemo(db, profileId, now);
       if ("role" in a && a.role === "staff") await db.update(profiles).set({ role: "staff" }).where(eq(profiles.id, profileId));
       if (a.key) {
         await db.insert(apiKeys).values({
@@ -53,4 +57,32 @@ async function seed(env: Env): Promise<void> {
       if (!/email_taken|UNIQUE/i.test(String((err as { code?: string }).code ?? err))) throw err;
     }
   }
+}
+
+/** The demo shop's agent with a few sources, so the playground answers something sensible on a fresh `npm run dev`. */
+async function seedMessagingDemo(db: Db, profileId: string, now: number): Promise<void> {
+  const agent = await createAgent(
+    db,
+    profileId,
+    {
+      name: "Shop assistant",
+      botDisplayName: "Corner Shop assistant",
+      botRoleSummary: "I answer questions about opening hours, delivery, returns and payment.",
+      systemInstructions: "Be friendly and concise. Answer from the shop's knowledge only.",
+      humanHandoffEnabled: true,
+      humanHandoffMessage: "Write to hello@corner-shop.example and a person will reply within a day.",
+    },
+    now,
+  );
+  const sources = [
+    { type: "qa", question: "What are your opening hours?", answer: "We are open 9am to 5pm, Monday to Friday." },
+    { type: "qa", question: "Can I return an item?", answer: "Yes: returns are free within 30 days with the receipt." },
+    {
+      type: "text",
+      title: "Delivery and payment",
+      content:
+        "We deliver across the country in 2 to 3 working days; delivery is free above 50 EUR.\n\nWe accept cards, PayPal and cash in the shop.",
+    },
+  ] as const;
+  for (const src of sources) await addSource(db, profileId, agent.id, src, now);
 }
