@@ -212,7 +212,8 @@ export const GalleryPage: FC<GalleryPageProps> = ({ studioId, storage, categorie
                 </form>
               </div>
               <p class="muted">
-                {selected.collection.fileCount} file(s) · {formatBytes(selected.collection.totalBytes)}
+                {selected.collection.fileCount} file(s) · {formatBytes(selected.collection.totalBytes)} ·{" "}
+                <a href={`/dashboard/galleries/${selected.collection.id}`}>Folders, teams &amp; metadata</a>
               </p>
               <CollectionForm categories={categories} collection={selected.collection} />
               <Uploader target={{ "data-collection-id": selected.collection.id }} style="margin-top:18px">

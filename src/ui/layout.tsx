@@ -55,6 +55,7 @@ export const Layout: FC<LayoutProps> = ({ title, user, children }) => (
             {user ? <a href="/dashboard">Dashboard</a> : null}
             {user ? <a href="/dashboard/billing">Billing</a> : null}
             {user ? <a href="/dashboard/gallery">Gallery</a> : null}
+            {user ? <a href="/dashboard/members">Members &amp; Teams</a> : null}
             {user ? <a href="/dashboard/drive">Drive</a> : null}
             {user ? <a href="/dashboard/messaging">Messaging</a> : null}
             {user ? <a href="/dashboard/console">Developer Console</a> : null}
