@@ -5,7 +5,6 @@ import type { Env } from "../env";
 import { ApiError } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { resolveChatAgent } from "./agents";
-import { messagingAccountOf } from "./credits";
 import type { ConversationRoom, TurnAnswer, TurnEvent, TurnInput } from "./conversation.do";
 import { engineConfigOf } from "./engine";
 
@@ -23,7 +22,8 @@ export interface ChatRequest {
 /**
  * Checks a chat body and builds the turn: `model`/`provider` are 400 `unsupported_field`,
  * the last message must be the user's, the agent is the named one (another profile's -> 404)
- * or the default (none -> 409 `no_agent`). At zero credits: 402 before any engine work.
+ * or the default (none -> 409 `no_agent`). Credits are taken by the conversation's room
+ * (402 there at zero, before any engine work).
  */
 export async function prepareTurn(db: Db, env: Env, profileId: string, body: ChatRequest): Promise<TurnInput> {
   for (const f of FORBIDDEN_FIELDS) {
@@ -32,8 +32,6 @@ export async function prepareTurn(db: Db, env: Env, profileId: string, body: Cha
   const last = body.messages.at(-1)!;
   if (last.role !== "user") throw new ApiError("invalid_request", [{ path: "messages", message: "the last message must have role user" }]);
   const agent = await resolveChatAgent(db, profileId, body.agentId);
-  const acc = await messagingAccountOf(db, profileId);
-  if (acc.credits < 1) throw insufficientCredits();
   // Without a ref the turn still lands in a conversation of its own.
   const ref = body.conversationRef ?? `auto:${newId("ref")}`;
   return { profileId, agent, channel: body.channel ?? "api", ref, message: last.content, engine: engineConfigOf(env) };

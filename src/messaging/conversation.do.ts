@@ -3,10 +3,11 @@ import { getDb } from "../db";
 import type { Env } from "../env";
 import { newId } from "../platform/ids";
 import type { AgentRow } from "./agents";
-import { ensureConversation, recordTurn } from "./conversations";
-import { refundCredit, reserveCredit } from "./credits";
+import { finishTurnStatements } from "./conversations";
+import { refundCredit, reserveCreditStatements } from "./credits";
 import { pickEngine, type EngineConfig } from "./engine";
-import { searchKnowledge } from "./retrieval";
+import { knowledgeQuery, toHits } from "./retrieval";
+import { runBatchResults } from "./sql-batch";
 
 /** How many earlier messages a turn shows the engine. */
 const HISTORY_TURNS = 20;
@@ -101,7 +102,10 @@ export class ConversationRoom extends DurableObject<Env> {
     const db = getDb(this.env.DB);
     const now = Date.now();
     const turnId = newId("turn");
-    if (!(await reserveCredit(db, input.profileId, turnId, now))) {
+    // One round trip: the credit, its ledger row and the retrieval (retrieval first, then generation).
+    const search = knowledgeQuery(input.profileId, input.agent.id, input.message);
+    const [taken, , found] = await runBatchResults(db, [...reserveCreditStatements(input.profileId, turnId, now), ...(search ? [search] : [])]);
+    if (taken!.meta.changes !== 1) {
       return { ok: false, code: "insufficient_credits", detail: "No credits left on this account" };
     }
     on({ type: "start" });
@@ -113,7 +117,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const userSeq = sqlStore.exec<{ seq: number }>("INSERT INTO messages (id, role, content, created_at) VALUES (?, 'user', ?, ?) RETURNING seq", newId("m"), input.message, now).one().seq;
     let content = "";
     try {
-      const knowledge = await searchKnowledge(db, input.profileId, input.agent.id, input.message);
+      const knowledge = toHits(found?.results ?? [], input.message);
       const engine = pickEngine(this.env, input.engine);
       for await (const piece of engine.stream({ agent: input.agent, knowledge, messages: [...earlier, { role: "user", content: input.message }] })) {
         if (!piece) continue;
@@ -129,8 +133,11 @@ export class ConversationRoom extends DurableObject<Env> {
     }
     const done = Date.now();
     sqlStore.exec("INSERT INTO messages (id, role, content, created_at) VALUES (?, 'assistant', ?, ?)", newId("m"), content, done);
-    const conversationId = await ensureConversation(db, input.profileId, input.agent.id, input.channel, input.ref, newId("cnv"), now);
-    await recordTurn(db, input.profileId, conversationId, turnId, content, done);
+    const [conv] = await runBatchResults(
+      db,
+      finishTurnStatements({ profileId: input.profileId, agentId: input.agent.id, channel: input.channel, ref: input.ref, newId: newId("cnv"), turnId, preview: content, now: done }),
+    );
+    const conversationId = String(conv!.results[0]!.id);
     return { ok: true, answer: { role: "assistant", content, creditsCharged: 1, conversationId, agentId: input.agent.id } };
   }
 }

@@ -1,7 +1,6 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db";
-import { runBatch } from "./sql-batch";
 import { conversations } from "../db/schema/messaging";
 import { decodeCursor, encodeCursor } from "../platform/cursor";
 import { notFound } from "../platform/errors";
@@ -23,24 +22,23 @@ export function toConversation(c: ConversationRow) {
   };
 }
 
-/** The index row of (profile, ref), created on first use; the agent is the one of the latest turn. */
-export async function ensureConversation(db: Db, profileId: string, agentId: string, channel: string, ref: string, id: string, now: number) {
-  const row = await db.get<{ id: string }>(sql`
-    INSERT INTO conversations (id, profile_id, agent_id, channel, ref, status, message_count, last_message_preview, last_activity_at, created_at)
-    VALUES (${id}, ${profileId}, ${agentId}, ${channel}, ${ref}, 'open', 0, '', ${now}, ${now})
-    ON CONFLICT (profile_id, ref) DO UPDATE SET agent_id = excluded.agent_id
-    RETURNING id`);
-  return row.id;
-}
-
-/** Records an answered turn: conversation counts and activity, the account's exact counts, the ledger's conversation. */
-export async function recordTurn(db: Db, profileId: string, conversationId: string, turnId: string, preview: string, now: number) {
-  await runBatch(db, [
-    sql`UPDATE conversations SET message_count = message_count + 2, last_message_preview = ${preview.slice(0, 140)}, last_activity_at = ${now}
-      WHERE id = ${conversationId} AND profile_id = ${profileId}`,
-    sql`UPDATE messaging_accounts SET inbound_count = inbound_count + 1, outbound_count = outbound_count + 1 WHERE profile_id = ${profileId}`,
-    sql`UPDATE credit_ledger SET conversation_id = ${conversationId} WHERE turn_id = ${turnId} AND profile_id = ${profileId}`,
-  ]);
+/**
+ * Records an answered turn in one batch: the conversation's index row (created on first use,
+ * the agent being the latest turn's), the account's exact counts and the ledger's
+ * conversation. The first statement returns the conversation id.
+ */
+export function finishTurnStatements(t: { profileId: string; agentId: string; channel: string; ref: string; newId: string; turnId: string; preview: string; now: number }): SQL[] {
+  const preview = t.preview.slice(0, 140);
+  return [
+    sql`INSERT INTO conversations (id, profile_id, agent_id, channel, ref, status, message_count, last_message_preview, last_activity_at, created_at)
+      VALUES (${t.newId}, ${t.profileId}, ${t.agentId}, ${t.channel}, ${t.ref}, 'open', 2, ${preview}, ${t.now}, ${t.now})
+      ON CONFLICT (profile_id, ref) DO UPDATE SET agent_id = excluded.agent_id, message_count = message_count + 2,
+        last_message_preview = excluded.last_message_preview, last_activity_at = excluded.last_activity_at
+      RETURNING id`,
+    sql`UPDATE messaging_accounts SET inbound_count = inbound_count + 1, outbound_count = outbound_count + 1 WHERE profile_id = ${t.profileId}`,
+    sql`UPDATE credit_ledger SET conversation_id = (SELECT id FROM conversations WHERE profile_id = ${t.profileId} AND ref = ${t.ref})
+      WHERE turn_id = ${t.turnId} AND profile_id = ${t.profileId}`,
+  ];
 }
 
 const CursorShape = z.tuple([z.number().int(), z.string()]);

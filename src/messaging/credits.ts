@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db";
 import { runBatch } from "./sql-batch";
 import { IN_FORCE_STATUSES, getFreePlan } from "../plans/service";
@@ -14,16 +14,15 @@ export async function messagingAccountOf(db: Db, profileId: string) {
 
 /**
  * Takes one credit for a turn before the engine runs: a conditional UPDATE that never goes
- * below zero (exact under any number of parallel turns) and its ledger row, in one batch.
- * False when the balance is zero.
+ * below zero (exact under any number of parallel turns) and its ledger row. Run both in one
+ * batch; the UPDATE's `changes` is 1 when the credit was taken, 0 at a zero balance.
  */
-export async function reserveCredit(db: Db, profileId: string, turnId: string, now: number): Promise<boolean> {
-  const [taken] = await runBatch(db, [
+export function reserveCreditStatements(profileId: string, turnId: string, now: number): SQL[] {
+  return [
     sql`UPDATE messaging_accounts SET credits = credits - 1 WHERE profile_id = ${profileId} AND credits >= 1`,
     sql`INSERT INTO credit_ledger (id, profile_id, delta, reason, conversation_id, turn_id, created_at)
       SELECT ${turnId}, ${profileId}, -1, 'ai_turn', NULL, ${turnId}, ${now} WHERE changes() = 1`,
-  ]);
-  return taken === 1;
+  ];
 }
 
 /** Gives a reserved credit back (the engine failed): the ledger row goes, the credit returns, once. */

@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import type { Db } from "../db";
+import { sql, type SQL } from "drizzle-orm";
 
 /** One retrieved piece of an agent's knowledge. */
 export interface KnowledgeHit {
@@ -44,18 +43,24 @@ export function matchExpression(terms: string[]): string {
   return terms.map((t) => `"${t.replace(/"/g, "")}"`).join(" OR ");
 }
 
+type FtsRow = { source_id: string; kind: KnowledgeHit["kind"]; title: string; body: string; answer: string | null };
+
 /**
- * The agent's best knowledge for `question` (BM25 over the FTS5 index, at most `limit`),
- * each with its keyword coverage. Tenant and agent are both in the WHERE clause.
+ * The query for the agent's best knowledge on `question` (BM25 over the FTS5 index, at most
+ * `limit`), or null when the question has no keywords. Tenant and agent are both in the WHERE.
  */
-export async function searchKnowledge(db: Db, profileId: string, agentId: string, question: string, limit = 6): Promise<KnowledgeHit[]> {
+export function knowledgeQuery(profileId: string, agentId: string, question: string, limit = 6): SQL | null {
   const terms = keywords(question);
-  if (terms.length === 0) return [];
-  const rows = await db.all<{ source_id: string; kind: KnowledgeHit["kind"]; title: string; body: string; answer: string | null }>(sql`
-    SELECT source_id, kind, title, body, answer FROM knowledge_fts
+  if (terms.length === 0) return null;
+  return sql`SELECT source_id, kind, title, body, answer FROM knowledge_fts
     WHERE knowledge_fts MATCH ${matchExpression(terms)} AND profile_id = ${profileId} AND agent_id = ${agentId}
-    ORDER BY bm25(knowledge_fts) LIMIT ${limit}`);
-  return rows.map((r) => ({
+    ORDER BY bm25(knowledge_fts) LIMIT ${limit}`;
+}
+
+/** The rows of knowledgeQuery as hits, each with its keyword coverage of `question`. */
+export function toHits(rows: unknown[], question: string): KnowledgeHit[] {
+  const terms = keywords(question);
+  return (rows as FtsRow[]).map((r) => ({
     sourceId: r.source_id,
     kind: r.kind,
     title: r.title,

@@ -10,12 +10,16 @@ const dialect = new SQLiteAsyncDialect();
  * and `changes()` guards here are plain SQL.
  */
 export async function runBatch(db: Db, statements: SQL[]): Promise<number[]> {
+  return (await runBatchResults(db, statements)).map((r) => r.meta.changes);
+}
+
+/** runBatch with each statement's full result (rows of SELECTs and RETURNING clauses). */
+export function runBatchResults(db: Db, statements: SQL[]): Promise<D1Result<Record<string, unknown>>[]> {
   const d1 = db.$client;
-  const results = await d1.batch(
+  return d1.batch(
     statements.map((s) => {
       const q = dialect.sqlToQuery(s);
       return d1.prepare(q.sql).bind(...q.params);
     }),
   );
-  return results.map((r) => r.meta.changes);
 }

@@ -1,4 +1,6 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { CHAT_TURNS_PER_MINUTE } from "../../src/messaging/routes-chat";
 import { api, dash, ok } from "../factories";
 import { addSource, chat, createAgent, creditsOf, OPENING_HOURS, registerMessaging, setCredits, type Agent, type Source } from "./helpers";
 
@@ -111,5 +113,19 @@ describe("messaging errors", () => {
   it("rejects a garbled conversations cursor with 400", async () => {
     const a = await registerMessaging();
     expect((await api("GET", "/api/messaging/v1/conversations?cursor=%%%", a)).status).toBe(400);
+  });
+
+  it("lets a key run at least 600 turns a minute, then answers 429 with Retry-After", async () => {
+    expect(CHAT_TURNS_PER_MINUTE).toBeGreaterThanOrEqual(600);
+    const a = await registerMessaging();
+    await createAgent(a);
+    const key = await env.DB.prepare("SELECT id FROM api_keys WHERE profile_id = ? AND revoked_at IS NULL").bind(a.profileId).first<{ id: string }>();
+    const now = Date.now();
+    await env.DB.prepare("INSERT INTO rate_limits (bucket, window_start, count) VALUES (?, ?, ?)")
+      .bind(`msgchat:${key!.id}`, now - (now % 60_000), CHAT_TURNS_PER_MINUTE)
+      .run();
+    const res = await chat(a, "Hello");
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });
