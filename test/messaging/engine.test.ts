@@ -70,3 +70,37 @@ describe("OpenAI-compatible engine (AI_BASE_URL)", () => {
     expect(list.conversations).toEqual([]);
   });
 });
+
+describe("Workers AI engine (AI binding)", () => {
+  it("streams the binding's SSE answer with the persona and knowledge in the system prompt", async () => {
+    const { pickEngine } = await import("../../src/messaging/engine");
+    const calls: { model: string; inputs: { messages: { role: string; content: string }[]; stream?: boolean } }[] = [];
+    const sse = ['data: {"response":"We open "}\n\n', 'data: {"response":"at 9am."}\n\n', "data: [DONE]\n\n"].join("");
+    const AI = {
+      async run(model: string, inputs: (typeof calls)[number]["inputs"]) {
+        calls.push({ model, inputs });
+        return new Response(sse).body!;
+      },
+    } as unknown as Ai;
+    const engine = pickEngine({ AI }, {});
+    expect(engine.name).toBe("workers-ai");
+    let text = "";
+    for await (const piece of engine.stream({
+      agent: { botDisplayName: "Ada", botRoleSummary: "", systemInstructions: "Be brief.", humanHandoffEnabled: false, humanHandoffUrl: null, humanHandoffMessage: null },
+      knowledge: [{ sourceId: "src_1", kind: "qa", title: "What are your opening hours?", text: "9 to 5", answer: "9 to 5", coverage: 1 }],
+      messages: [{ role: "user", content: "When are you open?" }],
+    })) text += piece;
+    expect(text).toBe("We open at 9am.");
+    expect(calls[0]!.model).toBe("@cf/meta/llama-3.1-8b-instruct");
+    expect(calls[0]!.inputs.stream).toBe(true);
+    expect(calls[0]!.inputs.messages[0]!.content).toContain("Be brief.");
+    expect(calls[0]!.inputs.messages.at(-1)).toEqual({ role: "user", content: "When are you open?" });
+  });
+
+  it("prefers AI_BASE_URL over the binding, and the built-in engine without either", async () => {
+    const { pickEngine } = await import("../../src/messaging/engine");
+    const AI = {} as Ai;
+    expect(pickEngine({ AI }, { AI_BASE_URL: UPSTREAM }).name).toBe("openai-compatible");
+    expect(pickEngine({}, {}).name).toBe("builtin");
+  });
+});

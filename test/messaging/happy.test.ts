@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, dash, ok } from "../factories";
+import { api, call, dash, ok } from "../factories";
 import { addSource, chat, createAgent, OPENING_HOURS, readSse, registerMessaging, type Agent, type ChatAnswer } from "./helpers";
 
 describe("messaging happy paths", () => {
@@ -97,5 +97,24 @@ describe("messaging happy paths", () => {
     expect(rotated.key).toMatch(/^msg_/);
     expect((await api("GET", "/api/messaging/v1/agents", a)).status).toBe(401);
     expect((await api("GET", "/api/messaging/v1/agents", { key: rotated.key })).status).toBe(200);
+  });
+
+  it("documents every messaging route in the OpenAPI document", async () => {
+    const doc = await ok<{ paths: Record<string, Record<string, unknown>> }>(call("/api/openapi.json"));
+    for (const [path, verbs] of Object.entries({
+      "/api/messaging/account": ["get"],
+      "/api/messaging/api-key": ["post"],
+      "/api/messaging/v1/bot": ["get"],
+      "/api/messaging/v1/chat": ["post"],
+      "/api/messaging/v1/agents": ["get", "post"],
+      "/api/messaging/v1/agents/{id}": ["get", "patch", "delete"],
+      "/api/messaging/v1/agents/{id}/sources": ["get", "post"],
+      "/api/messaging/v1/agents/{id}/sources/{sourceId}": ["get", "delete"],
+      "/api/messaging/v1/agents/{id}/sources/{sourceId}/refresh": ["post"],
+      "/api/messaging/v1/conversations": ["get"],
+      "/api/messaging/v1/conversations/{id}": ["get"],
+    })) {
+      expect(Object.keys(doc.paths[path] ?? {}).sort(), path).toEqual([...verbs].sort());
+    }
   });
 });
