@@ -71,6 +71,22 @@ describe("OpenAI-compatible engine (AI_BASE_URL)", () => {
   });
 });
 
+describe("streaming edge cases", () => {
+  it("answers SSE to Accept: text/event-stream, and ends a failed streamed turn with an error event and no charge", async () => {
+    const a = await registerMessaging();
+    await createAgent(a);
+    const before = await creditsOf(a.profileId);
+    fakeUpstream({ status: 500 });
+    const res = await callWith(ENGINE, "/api/messaging/v1/chat", jsonInit({ messages: [{ role: "user", content: "Hello" }] }, keyHeaders(a, { accept: "text/event-stream" })));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const events = await readSse(res);
+    expect(events.at(-1)).toMatchObject({ event: "error", data: { error: "engine_error" } });
+    expect(events.some((e) => e.event === "done")).toBe(false);
+    expect(await creditsOf(a.profileId)).toBe(before);
+  });
+});
+
 describe("Workers AI engine (AI binding)", () => {
   it("streams the binding's SSE answer with the persona and knowledge in the system prompt", async () => {
     const { pickEngine } = await import("../../src/messaging/engine");
