@@ -8,6 +8,7 @@ import { sha256Hex } from "../platform/crypto";
 import { newId } from "../platform/ids";
 import { createAgent } from "../messaging/agents";
 import { addSource } from "../messaging/knowledge";
+import { seedGalleriesV1Demo } from "../galleries-v1/demo";
 import type { Db } from "../db";
 import demo from "./demo-accounts.json";
 
@@ -39,6 +40,7 @@ async function seed(env: Env): Promise<void> {
         env.PASSWORD_PEPPER,
       );
       if (a.accountType === "messaging") await seedMessagingDemo(db, profileId, now);
+      if (a.accountType === "studio" && a.key) await seedGalleriesV1Demo(db, profileId, now);
       if ("role" in a && a.role === "staff") await db.update(profiles).set({ role: "staff" }).where(eq(profiles.id, profileId));
       if (a.key) {
         await db.insert(apiKeys).values({

@@ -1,4 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { ApiError } from "../platform/errors";
 import type { AppEnv } from "../env";
 import { galleriesV1PageRoutes } from "./pages";
 import { galleriesV1Routes } from "./routes";
@@ -6,6 +8,17 @@ import { studioV1Routes } from "./routes-studio";
 
 /** The v1 galleries API and its dashboard pages (galleries-v1.txt): galleries, assets, folders, members, teams, rights, metadata. */
 export const galleriesV1Feature = new OpenAPIHono<AppEnv>();
+// Form bodies (Rails clients) skip the app's JSON-only guard and its limit, so the API keeps the same 1 MiB cap.
+const V1_BODY_LIMIT = 1024 * 1024;
+galleriesV1Feature.use(
+  "/api/v1/*",
+  bodyLimit({
+    maxSize: V1_BODY_LIMIT,
+    onError: () => {
+      throw new ApiError("payload_too_large", `Bodies are limited to ${V1_BODY_LIMIT} bytes`);
+    },
+  }),
+);
 galleriesV1Feature.route("/", galleriesV1Routes);
 galleriesV1Feature.route("/", studioV1Routes);
 galleriesV1Feature.route("/", galleriesV1PageRoutes);
