@@ -4,6 +4,7 @@ import type { Db } from "../db";
 import { apiKeys } from "../db/schema";
 import { listAgents, toAgent, toAgentSummary } from "./agents";
 import { messagingAccountOf } from "./credits";
+import { iso } from "./schemas";
 
 /** The dashboard's messaging key: the newest active msg_ key not issued to a partner app (partners keep theirs). */
 async function dashboardKeys(db: Db, profileId: string) {
@@ -24,7 +25,7 @@ export async function accountSummary(db: Db, profileId: string) {
     inboundCount: acc.inbound,
     outboundCount: acc.outbound,
     hasApiKey: Boolean(key),
-    apiKey: key ? { displayPrefix: key.displayPrefix, last4: key.last4, createdAt: new Date(key.createdAt).toISOString() } : null,
+    apiKey: key ? { displayPrefix: key.displayPrefix, last4: key.last4, createdAt: iso(key.createdAt) } : null,
   };
 }
 

@@ -4,13 +4,12 @@ import { agents } from "../db/schema/messaging";
 import { ApiError, notFound } from "../platform/errors";
 import { runBatch } from "./sql-batch";
 import { newId } from "../platform/ids";
-import type { CreateAgentInput, UpdateAgentInput } from "./schemas";
+import { iso, type CreateAgentInput, type UpdateAgentInput } from "./schemas";
 
 /** The guide's limit: at most 25 agents per profile. */
 export const MAX_AGENTS = 25;
 
 export type AgentRow = typeof agents.$inferSelect;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The full agent record of the API. */
 export function toAgent(a: AgentRow) {

@@ -7,6 +7,7 @@ import { finishTurnStatements } from "./conversations";
 import { refundCredit, reserveCreditStatements } from "./credits";
 import { pickEngine, type EngineConfig } from "./engine";
 import { knowledgeQuery, toHits } from "./retrieval";
+import { iso } from "./schemas";
 import { runBatchResults } from "./sql-batch";
 
 /** How many earlier messages a turn shows the engine. */
@@ -69,7 +70,7 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.ctx.storage.sql
       .exec<{ id: string; role: "user" | "assistant"; content: string; created_at: number }>("SELECT id, role, content, created_at FROM messages ORDER BY seq")
       .toArray()
-      .map((m) => ({ id: m.id, role: m.role, content: m.content, createdAt: new Date(m.created_at).toISOString() }));
+      .map((m) => ({ id: m.id, role: m.role, content: m.content, createdAt: iso(m.created_at) }));
   }
 
   /** One turn, answered as a whole. */

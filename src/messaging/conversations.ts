@@ -4,9 +4,9 @@ import type { Db } from "../db";
 import { conversations } from "../db/schema/messaging";
 import { decodeCursor, encodeCursor } from "../platform/cursor";
 import { notFound } from "../platform/errors";
+import { iso } from "./schemas";
 
 type ConversationRow = typeof conversations.$inferSelect;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function toConversation(c: ConversationRow) {
   return {

@@ -6,7 +6,7 @@ import { ApiError, notFound } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { getAgent } from "./agents";
 import { fetchPublicText } from "./outbound";
-import type { CreateSourceInput } from "./schemas";
+import { iso, type CreateSourceInput } from "./schemas";
 import { chunkText, csvToText, htmlToText, tidy } from "./text-extract";
 
 /** Per-source and per-agent knowledge limits (bytes of extracted text) and the source count limit. */
@@ -19,7 +19,6 @@ export const FILE_TYPES = { ".txt": "text", ".md": "text", ".html": "html", ".ht
 
 type SourceRow = typeof agentSources.$inferSelect;
 type Kind = SourceRow["type"];
-const iso = (ms: number) => new Date(ms).toISOString();
 const byteLength = (s: string) => new TextEncoder().encode(s).byteLength;
 
 export function toSource(s: SourceRow) {

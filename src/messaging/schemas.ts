@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { userText } from "../platform/text";
 
+/** Epoch milliseconds as the API's ISO 8601 UTC string. */
+export const iso = (ms: number) => new Date(ms).toISOString();
+
 /** Multi-line text (instructions, knowledge): valid Unicode, NFC, trimmed; newlines allowed. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const longText = (max: number, min = 0) =>
