@@ -8,6 +8,12 @@ import { resolveChatAgent } from "./agents";
 import type { ConversationRoom, TurnAnswer, TurnEvent, TurnInput } from "./conversation.do";
 import { engineConfigOf } from "./engine";
 
+/**
+ * The guide's chat example sends this placeholder as `agentId`; integrators copy the example
+ * verbatim, so it means "no agentId" (the default agent) instead of an unknown agent.
+ */
+export const GUIDE_PLACEHOLDER_AGENT_ID = "optional-agent-cuid";
+
 /** Fields the guide forbids: the platform picks the engine. */
 const FORBIDDEN_FIELDS = ["model", "provider"] as const;
 
@@ -31,7 +37,7 @@ export async function prepareTurn(db: Db, env: Env, profileId: string, body: Cha
   }
   const last = body.messages.at(-1)!;
   if (last.role !== "user") throw new ApiError("invalid_request", [{ path: "messages", message: "the last message must have role user" }]);
-  const agent = await resolveChatAgent(db, profileId, body.agentId);
+  const agent = await resolveChatAgent(db, profileId, body.agentId === GUIDE_PLACEHOLDER_AGENT_ID ? undefined : body.agentId);
   // Without a ref the turn still lands in a conversation of its own.
   const ref = body.conversationRef ?? `auto:${newId("ref")}`;
   return { profileId, agent, channel: body.channel ?? "api", ref, message: last.content, engine: engineConfigOf(env) };

@@ -46,7 +46,44 @@ test("a Messaging user creates an agent, adds a Q&A source and gets that answer 
   );
 });
 
-test("the demo messaging account answers from its seeded knowledge through the guide's chat example", async () => {
+test("the guide's Messaging examples run verbatim against the dev server with a registration key", async () => {
+  const user = await registerViaApi("messaging");
+  const call = async (method, path, body) => {
+    const res = await fetch(`${baseUrl()}${path}`, {
+      method,
+      headers: { "x-api-key": user.key, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const created = await call("POST", "/api/messaging/v1/agents", {
+    name: "Sales bot",
+    botDisplayName: "Store assistant",
+    botRoleSummary: "Help with products and prices",
+    systemInstructions: "Be friendly and concise.",
+    humanHandoffEnabled: false,
+    isDefault: true,
+  });
+  assert.equal(created.status, 201);
+  const patched = await call("PATCH", `/api/messaging/v1/agents/${created.body.id}`, { botDisplayName: "Updated name", systemInstructions: "New instructions…", isDefault: true });
+  assert.equal(patched.status, 200);
+  const chat = await call("POST", "/api/messaging/v1/chat", {
+    channel: "api",
+    agentId: "optional-agent-cuid",
+    conversationRef: "whatsapp:+15551234567:thread-1",
+    messages: [{ role: "user", content: "Hello" }],
+  });
+  assert.equal(chat.status, 200);
+  assert.equal(chat.body.role, "assistant");
+  assert.equal(chat.body.creditsCharged, 1);
+  assert.match(chat.body.content, /Updated name/);
+  const bot = await call("GET", "/api/messaging/v1/bot");
+  assert.equal(bot.status, 200);
+  assert.equal(bot.body.defaultAgent.id, created.body.id);
+  assert.equal(bot.body.credits, 99);
+});
+
+test("the demo messaging account answers from its seeded knowledge", async () => {
   const res = await fetch(`${baseUrl()}/api/messaging/v1/chat`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-api-key": "msg_demoMessagingKey_LOCAL_ONLY_00000000000000" },

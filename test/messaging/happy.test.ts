@@ -21,10 +21,11 @@ describe("messaging happy paths", () => {
       api("PATCH", `/api/messaging/v1/agents/${created.id}`, a, { botDisplayName: "Updated name", systemInstructions: "New instructions…", isDefault: true }),
     );
     expect(patched).toMatchObject({ botDisplayName: "Updated name", systemInstructions: "New instructions…", isDefault: true });
+    // The guide's body as printed, placeholder agentId included: it means the default agent.
     const answer = await ok<ChatAnswer>(
       api("POST", "/api/messaging/v1/chat", a, {
         channel: "api",
-        agentId: created.id,
+        agentId: "optional-agent-cuid",
         conversationRef: "whatsapp:+15551234567:thread-1",
         messages: [{ role: "user", content: "Hello" }],
       }),
