@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { Db } from "../db";
-import { collections, galleryTeamRights, members, metadataFields, teamMembers, teams, type AccessLevel } from "../db/schema";
+import { collections, galleryTeamRights, members, metadataFields, studios, teamMembers, teams, type AccessLevel } from "../db/schema";
 import type { AppEnv } from "../env";
 import { resolveApiKey } from "../platform/auth";
 import { sha256Hex } from "../platform/crypto";
@@ -40,6 +40,33 @@ export async function actorFor(c: Context<AppEnv>): Promise<Actor> {
   if (!raw) throw new ApiError("missing_api_key", "Send your API key in the x-api-key header");
   if (raw.length < 10 || raw.length > 200) throw new ApiError("invalid_api_key", "Unknown or revoked API key");
   return actorFromKey(c.var.db, raw);
+}
+
+/**
+ * The member rows of a signed-in profile: members whose email is the profile's, only when that
+ * email is verified (a Google identity confirmed it). Unverified emails link to nothing, so
+ * registering someone else's address never opens their galleries.
+ */
+export async function membershipsOf(db: Db, profile: { email: string; googleSubject: string | null }) {
+  if (!profile.googleSubject) return [];
+  return db.select().from(members).where(eq(members.email, profile.email.toLowerCase())).all();
+}
+
+/**
+ * Who a dashboard user is for one gallery: the owner when it is their studio's, else the
+ * member of its studio their verified email is; null when neither (the page answers 404).
+ */
+export async function pageActorFor(db: Db, profile: { id: string; email: string; googleSubject: string | null }, galleryId: string): Promise<Actor | null> {
+  const gallery = await db
+    .select({ studioId: collections.studioId, owner: studios.profileId })
+    .from(collections)
+    .innerJoin(studios, eq(studios.id, collections.studioId))
+    .where(eq(collections.id, galleryId))
+    .get();
+  if (!gallery) return null;
+  if (gallery.owner === profile.id) return { kind: "owner", studioId: gallery.studioId };
+  const member = (await membershipsOf(db, profile)).find((m) => m.studioId === gallery.studioId);
+  return member ? { kind: "member", studioId: member.studioId, memberId: member.id } : null;
 }
 
 /** Studio-wide actions (members, teams, fields, new galleries, bulk team rights): 403 `owner_only` for members. */

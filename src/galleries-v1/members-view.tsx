@@ -23,7 +23,7 @@ export const MembersPage: FC<MembersPageProps> = ({ members, teams, fields, newK
   return (
     <>
       <p class="muted">
-        <a href="/dashboard">Dashboard</a> / Members &amp; Teams
+        <a href="/dashboard">Dashboard</a> / Members &amp; Teams · <a href="/dashboard/shared">Shared with me</a>
       </p>
       <h1>Members &amp; Teams</h1>
       <ErrorAlert message={error} />

@@ -8,20 +8,20 @@ import { Layout } from "../ui/layout";
 import { pageSecurity } from "../ui/security";
 import { pageUser, requirePageSession } from "../ui/session";
 import { getStudio } from "../gallery/service";
-import type { Actor } from "./access";
+import { membershipsOf, pageActorFor, type Actor } from "./access";
 import { createFolder, listFolders, moveContents, renameAsset, renameFolder } from "./folders";
-import { getGallery, listAssets } from "./galleries";
+import { getGallery, listAssets, listGalleries } from "./galleries";
 import { createField, getGalleryMetadata, listFields, updateGalleryMetadata } from "./metadata";
 import { MembersPage } from "./members-view";
 import { createMember, createTeam, deleteMember, deleteTeam, listMembers, listTeams, rotateMemberKey, setTeamMembers } from "./people";
 import { effectiveAccess, listGalleryTeams, revokeTeamRight, setTeamRight, teamRightsEverywhere } from "./rights";
 import { CreateFieldParams, CreateFolderParams, CreateMemberParams, ItemName, PageParams, TeamParams } from "./schemas";
-import { GalleryV1Page } from "./views";
+import { GalleryV1Page, SharedPage } from "./views";
 
 /** Dashboard pages of the v1 model: one gallery's folders, rights and metadata; Members & Teams. */
 export const galleriesV1PageRoutes = new Hono<AppEnv>();
 
-for (const path of ["/dashboard/galleries/*", "/dashboard/members", "/dashboard/members/*", "/dashboard/teams", "/dashboard/teams/*", "/dashboard/fields"]) {
+for (const path of ["/dashboard/shared", "/dashboard/galleries/*", "/dashboard/members", "/dashboard/members/*", "/dashboard/teams", "/dashboard/teams/*", "/dashboard/fields"]) {
   galleriesV1PageRoutes.use(path, pageSecurity);
   galleriesV1PageRoutes.use(path, requirePageSession);
 }
@@ -37,10 +37,19 @@ async function ownerActor(c: Context<AppEnv>): Promise<Actor | null> {
 
 const Level = z.enum(["read", "write", "manage"]);
 
+const notFoundPage = (c: Context<AppEnv>, message = "gallery not found") =>
+  c.html(
+    <Layout title="Gallery" user={pageUser(c)}>
+      <h1>Gallery not found</h1>
+      <p class="muted">{message}</p>
+    </Layout>,
+    404,
+  );
+
 async function renderGallery(c: Context<AppEnv>, id: string, error: string | null = null, status: ContentfulStatusCode = 200) {
   const user = pageUser(c);
-  const actor = await ownerActor(c);
-  if (!actor) return renderNotEnabledPage(c, user, "Client Gallery");
+  const actor = await pageActorFor(c.var.db, user, id);
+  if (!actor) return notFoundPage(c);
   const db = c.var.db;
   const q = PageParams.safeParse({ ...c.req.query(), limit: 100 });
   try {
@@ -72,14 +81,7 @@ async function renderGallery(c: Context<AppEnv>, id: string, error: string | nul
       status,
     );
   } catch (err) {
-    const message = formError(err);
-    return c.html(
-      <Layout title="Gallery" user={user}>
-        <h1>Gallery not found</h1>
-        <p class="muted">{message}</p>
-      </Layout>,
-      404,
-    );
+    return notFoundPage(c, formError(err));
   }
 }
 
@@ -89,8 +91,8 @@ galleriesV1PageRoutes.get("/dashboard/galleries/:id", (c) => renderGallery(c, pa
 function galleryAction(path: string, run: (c: Context<AppEnv>, actor: Actor, id: string, form: FormBody) => Promise<unknown>) {
   galleriesV1PageRoutes.post(`/dashboard/galleries/:id/${path}`, async (c) => {
     const id = pageId(c.req.param("id"), "gallery");
-    const actor = await ownerActor(c);
-    if (!actor) return renderNotEnabledPage(c, pageUser(c), "Client Gallery");
+    const actor = await pageActorFor(c.var.db, pageUser(c), id);
+    if (!actor) return notFoundPage(c);
     return runFormAction(c, {
       run: async (form) => {
         await run(c, actor, id, form);
@@ -126,8 +128,8 @@ galleryAction("metadata", (c, actor, id, form) => {
 });
 galleriesV1PageRoutes.post("/dashboard/galleries/:id/rights/:teamId/revoke", async (c) => {
   const id = pageId(c.req.param("id"), "gallery");
-  const actor = await ownerActor(c);
-  if (!actor) return renderNotEnabledPage(c, pageUser(c), "Client Gallery");
+  const actor = await pageActorFor(c.var.db, pageUser(c), id);
+  if (!actor) return notFoundPage(c);
   return runFormAction(c, {
     run: async () => {
       await revokeTeamRight(c.var.db, actor, id, pageId(c.req.param("teamId"), "team"));
@@ -142,7 +144,8 @@ galleriesV1PageRoutes.post("/dashboard/galleries/:id/rights/:teamId/revoke", asy
 async function renderMembers(c: Context<AppEnv>, opts: { error?: string | null; status?: ContentfulStatusCode; newKey?: { memberId: string; key: string } } = {}) {
   const user = pageUser(c);
   const actor = await ownerActor(c);
-  if (!actor) return renderNotEnabledPage(c, user, "Client Gallery");
+  // People without a studio of their own come here as members: their page is Shared with me.
+  if (!actor) return c.redirect("/dashboard/shared", 303);
   const [members, teams, fields] = await Promise.all([listMembers(c.var.db, actor.studioId), listTeams(c.var.db, actor.studioId), listFields(c.var.db, actor.studioId)]);
   if (opts.newKey) c.header("Cache-Control", "no-store");
   return c.html(
@@ -198,4 +201,22 @@ studioAction("/dashboard/fields", async (c, studioId, form) => {
     .filter(Boolean);
   const p = CreateFieldParams.parse({ name: formText(form.name), field_type: formText(form.field_type), options: options.length ? options : undefined });
   await createField(c.var.db, studioId, { name: p.name, fieldType: p.field_type, options: p.options }, Date.now());
+});
+
+// ---------- Shared with me ----------
+
+galleriesV1PageRoutes.get("/dashboard/shared", async (c) => {
+  const user = pageUser(c);
+  const db = c.var.db;
+  const shared = [];
+  for (const m of await membershipsOf(db, user)) {
+    const studio = await db.query.studios.findFirst({ where: (s, { eq }) => eq(s.id, m.studioId) });
+    const page = await listGalleries(db, { kind: "member", studioId: m.studioId, memberId: m.id }, { limit: 500 });
+    shared.push({ studio: studio?.name ?? "", galleries: page.galleries });
+  }
+  return c.html(
+    <Layout title="Shared with me" user={user}>
+      <SharedPage shared={shared} verified={user.googleSubject !== null} />
+    </Layout>,
+  );
 });

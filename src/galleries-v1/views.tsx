@@ -252,3 +252,29 @@ export const GalleryV1Page: FC<GalleryV1PageProps> = (p) => {
     </>
   );
 };
+
+/** Galleries other studios share with the signed-in member (linked by verified email). */
+export const SharedPage: FC<{ shared: { studio: string; galleries: { id: string; name: string }[] }[]; verified: boolean }> = ({ shared, verified }) => (
+  <>
+    <p class="muted">
+      <a href="/dashboard">Dashboard</a> / Shared with me
+    </p>
+    <h1>Shared with me</h1>
+    {verified ? null : <p class="muted">Galleries are shared with your email once it is verified: sign in with Google to confirm it.</p>}
+    <DataTable
+      label="Shared galleries"
+      columns={["Gallery", "Studio"]}
+      empty="Nothing is shared with you yet."
+      rows={shared.flatMap((s) =>
+        s.galleries.map((g) => (
+          <tr data-gallery-id={g.id}>
+            <td>
+              <a href={`/dashboard/galleries/${g.id}`}>{g.name}</a>
+            </td>
+            <td>{s.studio}</td>
+          </tr>
+        )),
+      )}
+    />
+  </>
+);

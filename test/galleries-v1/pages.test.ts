@@ -67,3 +67,30 @@ describe("dashboard pages", () => {
     expect(html).not.toContain(key);
   });
 });
+
+describe("Shared with me", () => {
+  it("shows a member, signed in with a verified email, the galleries they can read, with write actions only where allowed", async () => {
+    const { env } = await import("cloudflare:workers");
+    const studio = await registerStudio();
+    const g = await createGallery(studio, "Shared shoot");
+    await createGallery(studio, "Private shoot");
+    const person = await registerStudio();
+    const m = await createMember(studio, person.email, "Person");
+    await ok(v1("PUT", `${V1}/${g.id}/teams`, studio, { team_id: m.own_team_id }));
+    // Not verified yet: nothing is shared.
+    expect(await (await page(person, "/dashboard/shared")).text()).toContain("Nothing is shared with you yet.");
+    expect((await page(person, `/dashboard/galleries/${g.id}`)).status).toBe(404);
+    await env.DB.prepare("UPDATE profiles SET google_subject = ? WHERE id = ?").bind(`sub-${person.profileId}`, person.profileId).run();
+    const shared = await (await page(person, "/dashboard/shared")).text();
+    expect(shared).toContain("Shared shoot");
+    expect(shared).not.toContain("Private shoot");
+    const html = await (await page(person, `/dashboard/galleries/${g.id}`)).text();
+    expect(html).toContain("Shared shoot");
+    expect(html).not.toContain('aria-label="Create folder"');
+    const denied = await submitForm(person, `/dashboard/galleries/${g.id}/folders`, { parent: "", name: "x" });
+    expect(denied.status).toBe(403);
+    await ok(v1("PUT", `${V1}/${g.id}/teams`, studio, { team_id: m.own_team_id, write: "true" }));
+    expect((await submitForm(person, `/dashboard/galleries/${g.id}/folders`, { parent: "", name: "x" })).status).toBe(303);
+    expect(await folders(studio, g.id)).toEqual(["x"]);
+  });
+});
