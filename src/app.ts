@@ -23,8 +23,11 @@ import { newId } from "./platform/ids";
 import { zodDetail } from "./platform/openapi";
 import { renderErrorPage } from "./ui/error";
 
-/** Routes whose bodies are not JSON (multipart uploads, raw webhook payloads). */
-const NON_JSON_ROUTES = [/^\/api\/upload$/, /^\/api\/drive\/upload$/, /^\/api\/webhooks\//];
+/**
+ * Routes whose bodies are not (only) JSON: multipart uploads, raw webhook payloads, and the v1
+ * galleries API, which Rails clients call with form fields (it caps its bodies itself).
+ */
+const NON_JSON_ROUTES = [/^\/api\/upload$/, /^\/api\/drive\/upload$/, /^\/api\/webhooks\//, /^\/api\/v1\//];
 /** Routes that browsers may call cross-site without an API key (they set no cookie or need none). */
 export const CROSS_SITE_ROUTES = [/^\/api\/register$/, /^\/api\/webhooks\//, /^\/api\/integrations\/connect\/(exchange|verify)$/, /^\/api\/messaging\/embed\//, /^\/storage\/s3\//];
 
