@@ -3,6 +3,9 @@ import { streamText, type LanguageModel } from "ai";
 import { createWorkersAI } from "workers-ai-provider";
 import type { ChatEngine, EngineRequest } from "./types";
 
+/** Longest a model turn may take, retries included. */
+export const ENGINE_TIMEOUT_MS = 60_000;
+
 /** Default Workers AI model when AI_MODEL is not set. */
 export const DEFAULT_WORKERS_AI_MODEL = "@cf/meta/llama-3.1-8b-instruct";
 
@@ -27,10 +30,20 @@ function modelEngine(name: ChatEngine["name"], model: LanguageModel): ChatEngine
     name,
     async *stream(req) {
       // Errors arrive as `error` parts and are rethrown below; the room logs them once.
-      const result = streamText({ model, system: systemPrompt(req), messages: req.messages, maxRetries: 1, temperature: 0.3, onError: () => undefined });
+      // A turn holds its conversation's queue: a stalled upstream must not hold it forever.
+      const result = streamText({
+        model,
+        system: systemPrompt(req),
+        messages: req.messages,
+        maxRetries: 1,
+        temperature: 0.3,
+        abortSignal: AbortSignal.timeout(ENGINE_TIMEOUT_MS),
+        onError: () => undefined,
+      });
       for await (const part of result.fullStream) {
         if (part.type === "text-delta") yield part.text;
         else if (part.type === "error") throw part.error instanceof Error ? part.error : new Error(String(part.error));
+        else if (part.type === "abort") throw new Error(`the engine did not finish within ${ENGINE_TIMEOUT_MS} ms`);
       }
     },
   };
