@@ -115,7 +115,6 @@ export class ConversationRoom extends DurableObject<Env> {
       .exec<{ role: "user" | "assistant"; content: string }>("SELECT role, content FROM (SELECT seq, role, content FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq", HISTORY_TURNS)
       .toArray()
       .map((m) => ({ role: m.role, content: m.content }));
-    const userSeq = sqlStore.exec<{ seq: number }>("INSERT INTO messages (id, role, content, created_at) VALUES (?, 'user', ?, ?) RETURNING seq", newId("m"), input.message, now).one().seq;
     let content = "";
     try {
       const knowledge = toHits(found?.results ?? [], input.message);
@@ -128,12 +127,20 @@ export class ConversationRoom extends DurableObject<Env> {
       if (!content.trim()) throw new Error("the engine returned an empty answer");
     } catch (err) {
       console.error(JSON.stringify({ where: "ConversationRoom.run", turnId, error: String(err) }));
-      sqlStore.exec("DELETE FROM messages WHERE seq = ?", userSeq);
       await refundCredit(db, input.profileId, turnId);
       return { ok: false, code: "engine_error", detail: "The AI engine did not answer; no credit was charged" };
     }
     const done = Date.now();
-    sqlStore.exec("INSERT INTO messages (id, role, content, created_at) VALUES (?, 'assistant', ?, ?)", newId("m"), content, done);
+    // Both messages in one write (one storage commit); turns never interleave, the queue sees to that.
+    sqlStore.exec(
+      "INSERT INTO messages (id, role, content, created_at) VALUES (?, 'user', ?, ?), (?, 'assistant', ?, ?)",
+      newId("m"),
+      input.message,
+      now,
+      newId("m"),
+      content,
+      done,
+    );
     const [conv] = await runBatchResults(
       db,
       finishTurnStatements({ profileId: input.profileId, agentId: input.agent.id, channel: input.channel, ref: input.ref, newId: newId("cnv"), turnId, preview: content, now: done }),

@@ -41,9 +41,17 @@ export default async function (ctx) {
   // Short runs: each key may run 1,200 turns a minute before 429.
   const opts = { seconds: 4, connections: 4 };
   const bare = ctx.wrk({ name: "GET /api/health (bare)", path: "/api/health", ...opts });
-  const turn = ctx.wrk({ name: "POST /v1/chat (built-in, 1 source)", path: "/api/messaging/v1/chat", method: "POST", headers: small.json, body: TURN, ...opts });
-  ctx.report("chat turn / bare p50", turn.p50ms / bare.p50ms, "x");
-  ctx.report("chat turn / bare throughput", turn.rps / bare.rps, "x");
+  const list = ctx.wrk({ name: "GET /v1/agents (key + one query)", path: "/api/messaging/v1/agents", headers: { "x-api-key": small.key }, ...opts });
+  ctx.report("agents list / bare p50", list.p50ms / bare.p50ms, "x");
+  // Without a conversationRef every turn opens a new conversation (a new Durable Object).
+  const turn = ctx.wrk({ name: "POST /v1/chat (new conversation each turn)", path: "/api/messaging/v1/chat", method: "POST", headers: small.json, body: TURN, ...opts });
+  ctx.report("chat turn (new conversation) / bare p50", turn.p50ms / bare.p50ms, "x");
+  ctx.report("chat turn (new conversation) / bare throughput", turn.rps / bare.rps, "x");
+  // A bridge's usual turn: an existing conversation, one turn at a time (its turns queue by design).
+  const one = { seconds: 4, connections: 1 };
+  const bare1 = ctx.wrk({ name: "GET /api/health (bare, 1 connection)", path: "/api/health", ...one });
+  const thread = ctx.wrk({ name: "POST /v1/chat (same conversation)", path: "/api/messaging/v1/chat", method: "POST", headers: small.json, body: { ...TURN, conversationRef: "whatsapp:+15550000001:bench" }, ...one });
+  ctx.report("chat turn (same conversation) / bare p50", thread.p50ms / bare1.p50ms, "x");
 
   const big = await paidAccount(ctx, "big");
   const bigAgent = await post(ctx, "/api/messaging/v1/agents", big.json, { name: "Big bot" });

@@ -71,6 +71,18 @@ describe("OpenAI-compatible engine (AI_BASE_URL)", () => {
   });
 });
 
+describe("turn order", () => {
+  it("runs parallel turns of one conversation one after another: each sees every earlier turn", async () => {
+    const a = await registerMessaging();
+    await createAgent(a);
+    const seen = fakeUpstream(["ok"]);
+    const ref = "whatsapp:+15550000002:order";
+    await Promise.all(["one", "two", "three", "four"].map((m) => ok<ChatAnswer>(turn(a, m, { conversationRef: ref }))));
+    // Interleaved turns would have read the same history; queued turns read 0, 2, 4, 6 earlier messages.
+    expect(seen.map((r) => r.body.messages.filter((m) => m.role !== "system").length)).toEqual([1, 3, 5, 7]);
+  });
+});
+
 describe("streaming edge cases", () => {
   it("answers SSE to Accept: text/event-stream, and ends a failed streamed turn with an error event and no charge", async () => {
     const a = await registerMessaging();
