@@ -147,6 +147,7 @@ export async function moveContents(db: Db, bucket: R2Bucket, actor: Actor, id: s
   if (blocked.length) throw conflictError(blocked.map((p) => ({ path: p, message: "cannot replace a folder holding items being moved" })));
 
   const stmts: Stmt[] = [];
+  let replacedKeys: string[] = [];
   if (taken.size) {
     const replaced = (a: SQL) =>
       sql`(${a}.collection_id = ${id} AND (${sql.join(
@@ -156,19 +157,17 @@ export async function moveContents(db: Db, bucket: R2Bucket, actor: Actor, id: s
         ],
         sql` OR `,
       )}))`;
-    const keys = (await db.select({ k: files.storageKey }).from(files).where(replaced(sql.raw("files"))).all()).map((r) => r.k);
+    replacedKeys = (await db.select({ k: files.storageKey }).from(files).where(replaced(sql.raw("files"))).all()).map((r) => r.k);
     stmts.push(
       releaseUsedStatement(db, { kind: "studio", id: actor.studioId }, freedBytes(actor.studioId, replaced)),
       db.delete(files).where(replaced(sql.raw("files"))),
       ...replacedFolders.map((p) => db.delete(galleryFolders).where(and(eq(galleryFolders.collectionId, id), under(sql`${galleryFolders.path}`, p)))),
     );
-    stmts.push(...planMoves(db, id, target, movingFolders, movingAssets.map((a) => a.id)));
-    await db.batch(stmts as [Stmt, ...Stmt[]]);
-    await deleteUnheldObjects(db, bucket, actor.studioId, keys);
-  } else {
-    stmts.push(...planMoves(db, id, target, movingFolders, movingAssets.map((a) => a.id)));
-    if (stmts.length) await db.batch(stmts as [Stmt, ...Stmt[]]);
   }
+  stmts.push(...planMoves(db, id, target, movingFolders, movingAssets.map((a) => a.id)));
+  // One batch: the replaced items go and everything moves together, or nothing changes.
+  if (stmts.length) await db.batch(stmts as [Stmt, ...Stmt[]]);
+  if (replacedKeys.length) await deleteUnheldObjects(db, bucket, actor.studioId, replacedKeys);
   return {
     moved: { folders: movingFolders.map((f) => joinPath(target, baseName(f))), asset_ids: movingAssets.map((a) => a.id) },
     replaced: { folders: replacedFolders, names: replacedNames },

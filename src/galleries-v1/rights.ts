@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db";
 import { collections, galleryTeamRights, members, teamMembers, teams, type AccessLevel } from "../db/schema";
 import { notFound } from "../platform/errors";
@@ -35,6 +35,11 @@ function upsertRight(db: Db, studioId: string, id: string, teamId: string, level
     .onConflictDoUpdate({ target: [galleryTeamRights.collectionId, galleryTeamRights.teamId], set: { level, updatedAt: now } });
 }
 
+/** Inserts the rights rows `select` yields (collection, team, studio, level, time), updating the level of existing ones. */
+const upsertRights = (select: SQL) =>
+  sql`INSERT INTO gallery_team_rights (collection_id, team_id, studio_id, level, updated_at) ${select}
+    ON CONFLICT (collection_id, team_id) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at`;
+
 /** Grants a team read, write or manage on the gallery (manage access). */
 export async function setTeamRight(db: Db, actor: Actor, id: string, teamId: string, level: AccessLevel, now: number) {
   await authorizeGallery(db, actor, id, "manage");
@@ -56,16 +61,13 @@ export async function revokeTeamRight(db: Db, actor: Actor, id: string, teamId: 
  */
 export async function bulkGalleryRights(db: Db, actor: Actor, id: string, input: { ownTeams: boolean; revoke: boolean; level: AccessLevel }, now: number) {
   await authorizeGallery(db, actor, id, "manage");
-  const kind = input.ownTeams ? isNotNull(teams.ownMemberId) : isNull(teams.ownMemberId);
-  const teamIds = sql`(SELECT id FROM ${teams} WHERE ${teams.studioId} = ${actor.studioId} AND ${kind})`;
+  const kind = input.ownTeams ? sql`own_member_id IS NOT NULL` : sql`own_member_id IS NULL`;
   if (input.revoke) {
-    await db.delete(galleryTeamRights).where(and(eq(galleryTeamRights.collectionId, id), sql`${galleryTeamRights.teamId} IN ${teamIds}`));
+    await db
+      .delete(galleryTeamRights)
+      .where(and(eq(galleryTeamRights.collectionId, id), sql`${galleryTeamRights.teamId} IN (SELECT id FROM teams WHERE studio_id = ${actor.studioId} AND ${kind})`));
   } else {
-    await db.run(
-      sql`INSERT INTO gallery_team_rights (collection_id, team_id, studio_id, level, updated_at)
-        SELECT ${id}, id, ${actor.studioId}, ${input.level}, ${now} FROM teams WHERE studio_id = ${actor.studioId} AND ${input.ownTeams ? sql`own_member_id IS NOT NULL` : sql`own_member_id IS NULL`}
-        ON CONFLICT (collection_id, team_id) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at`,
-    );
+    await db.run(upsertRights(sql`SELECT ${id}, id, ${actor.studioId}, ${input.level}, ${now} FROM teams WHERE studio_id = ${actor.studioId} AND ${kind}`));
   }
   return listGalleryTeams(db, actor, id);
 }
@@ -77,11 +79,7 @@ export async function teamRightsEverywhere(db: Db, actor: Actor, teamId: string,
   if (input.revoke) {
     await db.delete(galleryTeamRights).where(and(eq(galleryTeamRights.teamId, team.id), eq(galleryTeamRights.studioId, actor.studioId)));
   } else {
-    await db.run(
-      sql`INSERT INTO gallery_team_rights (collection_id, team_id, studio_id, level, updated_at)
-        SELECT id, ${team.id}, ${actor.studioId}, ${input.level}, ${now} FROM ${collections} WHERE studio_id = ${actor.studioId}
-        ON CONFLICT (collection_id, team_id) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at`,
-    );
+    await db.run(upsertRights(sql`SELECT id, ${team.id}, ${actor.studioId}, ${input.level}, ${now} FROM ${collections} WHERE studio_id = ${actor.studioId}`));
   }
   const count = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(galleryTeamRights).where(eq(galleryTeamRights.teamId, team.id)).get();
   return { team_id: team.id, galleries: count?.n ?? 0, ...(input.revoke ? { access: null } : flags(input.level)) };
@@ -96,7 +94,7 @@ export async function effectiveAccess(db: Db, actor: Actor, id: string) {
     .innerJoin(teams, eq(teams.id, galleryTeamRights.teamId))
     .innerJoin(teamMembers, eq(teamMembers.teamId, teams.id))
     .innerJoin(members, eq(members.id, teamMembers.memberId))
-    .where(and(eq(galleryTeamRights.collectionId, id), inArray(galleryTeamRights.studioId, [actor.studioId])))
+    .where(and(eq(galleryTeamRights.collectionId, id), eq(galleryTeamRights.studioId, actor.studioId)))
     .orderBy(asc(members.email), asc(teams.name))
     .all();
   const by = new Map<string, { member: (typeof rows)[0]["member"]; level: AccessLevel; teams: { id: string; name: string; own_team: boolean; access: AccessLevel }[] }>();

@@ -139,3 +139,13 @@ describe("members and teams", () => {
     await expectError(v1("PUT", `/api/v1/teams/${t.id}/members`, s, { member_ids: ["mem_nope"] }), 404, "not_found");
   });
 });
+
+describe("form bodies", () => {
+  it("refuses a form body over 1 MiB with 413 and unusable bracket names with 400", async () => {
+    const s = await registerStudio();
+    const big = await call(V1, { method: "POST", headers: keyHeaders(s, { "content-type": "application/x-www-form-urlencoded" }), body: `gallery[name]=${"x".repeat(1024 * 1024 + 10)}` });
+    expect(big.status).toBe(413);
+    const odd = await call(V1, { method: "POST", headers: keyHeaders(s, { "content-type": "application/x-www-form-urlencoded" }), body: "gallery[name=x&gallery[description]=y" });
+    await expectError(odd, 400, "invalid_request");
+  });
+});
