@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { renderNotEnabledPage } from "../ui/error";
 import { formError, formText, pageId, runFormAction, type FormBody } from "../ui/form";
 import { Layout } from "../ui/layout";
-import { pageSecurity } from "../ui/security";
+import { pageSecurity, uploadPageSecurity } from "../ui/security";
 import { pageUser, requirePageSession } from "../ui/session";
 import { getStudio } from "../gallery/service";
 import { membershipsOf, pageActorFor, type Actor } from "./access";
@@ -21,8 +21,12 @@ import { GalleryV1Page, SharedPage } from "./views";
 /** Dashboard pages of the v1 model: one gallery's folders, rights and metadata; Members & Teams. */
 export const galleriesV1PageRoutes = new Hono<AppEnv>();
 
-for (const path of ["/dashboard/shared", "/dashboard/galleries/*", "/dashboard/members", "/dashboard/members/*", "/dashboard/teams", "/dashboard/teams/*", "/dashboard/fields"]) {
+// The gallery page runs one inline script (drag to move) with the page's nonce.
+galleriesV1PageRoutes.use("/dashboard/galleries/*", uploadPageSecurity());
+for (const path of ["/dashboard/shared", "/dashboard/members", "/dashboard/members/*", "/dashboard/teams", "/dashboard/teams/*", "/dashboard/fields"]) {
   galleriesV1PageRoutes.use(path, pageSecurity);
+}
+for (const path of ["/dashboard/shared", "/dashboard/galleries/*", "/dashboard/members", "/dashboard/members/*", "/dashboard/teams", "/dashboard/teams/*", "/dashboard/fields"]) {
   galleriesV1PageRoutes.use(path, requirePageSession);
 }
 
@@ -76,6 +80,7 @@ async function renderGallery(c: Context<AppEnv>, id: string, error: string | nul
           fields={fields.custom_metadata_fields}
           metadata={metadata.custom_metadata}
           error={error}
+          nonce={c.get("secureHeadersNonce")}
         />
       </Layout>,
       status,

@@ -22,10 +22,46 @@ export interface GalleryV1PageProps {
   fields: Field[];
   metadata: Awaited<ReturnType<typeof getGalleryMetadata>>["custom_metadata"];
   error?: string | null;
+  nonce?: string;
 }
 
+/** Drag an asset row or a folder onto a folder (or the root) to move it: posts the same form as the Move menus. */
+const DRAG_JS = `(() => {
+  const root = document.querySelector("[data-move-url]");
+  if (!root) return;
+  for (const el of document.querySelectorAll("[data-drag]")) {
+    el.draggable = true;
+    el.addEventListener("dragstart", (e) => e.dataTransfer.setData("text/plain", el.dataset.drag));
+  }
+  for (const el of document.querySelectorAll("[data-drop]")) {
+    el.addEventListener("dragover", (e) => { e.preventDefault(); el.classList.add("over"); });
+    el.addEventListener("dragleave", () => el.classList.remove("over"));
+    el.addEventListener("drop", (e) => {
+      e.preventDefault();
+      el.classList.remove("over");
+      const data = e.dataTransfer.getData("text/plain");
+      const i = data.indexOf(":");
+      if (i < 0) return;
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = root.dataset.moveUrl;
+      const fields = { target: el.dataset.drop, [data.slice(0, i) === "asset" ? "asset_id" : "folder"]: data.slice(i + 1) };
+      for (const [name, value] of Object.entries(fields)) {
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.append(input);
+      }
+      document.body.append(form);
+      form.submit();
+    });
+  }
+})();`;
+
 const CSS = `.v1-cols{display:grid;grid-template-columns:1fr 1fr;gap:16px;align-items:start}@media(max-width:820px){.v1-cols{grid-template-columns:1fr}}
-.tree{list-style:none;padding:0;margin:0 0 12px}.tree li{padding:3px 0}.tree code{font-size:13px}`;
+.tree{list-style:none;padding:0;margin:0 0 12px}.tree li{padding:3px 0}.tree code{font-size:13px}
+[data-drop].over{background:#eef2ff;outline:2px dashed var(--brand)}[draggable=true]{cursor:grab}`;
 
 const FolderOptions: FC<{ folders: string[]; selected?: string }> = ({ folders, selected }) => (
   <>
@@ -56,14 +92,14 @@ export const GalleryV1Page: FC<GalleryV1PageProps> = (p) => {
       </p>
       <ErrorAlert message={p.error} />
       <div class="v1-cols">
-        <div class="card" data-testid="folders">
+        <div class="card" data-testid="folders" data-move-url={canWrite ? `${base}/move` : undefined}>
           <h3>Folders</h3>
           <ul class="tree" aria-label="Folders">
-            <li>
+            <li data-drop={canWrite ? "" : undefined}>
               <code>/</code>
             </li>
             {p.folders.map((f) => (
-              <li data-folder={f} style={`padding-left:${f.split("/").length * 16}px`}>
+              <li data-folder={f} data-drop={canWrite ? f : undefined} data-drag={canWrite ? `folder:${f}` : undefined} style={`padding-left:${f.split("/").length * 16}px`}>
                 📁 {f.slice(f.lastIndexOf("/") + 1)}
                 {canWrite ? (
                   <form method="post" action={`${base}/folders/rename`} class="row" style="display:inline-flex;margin-left:8px">
@@ -146,7 +182,7 @@ export const GalleryV1Page: FC<GalleryV1PageProps> = (p) => {
           columns={["Name", "Folder", "Type", "Size", canWrite ? "Move / rename" : ""]}
           empty="No assets yet: upload them on the Client Gallery page."
           rows={p.assets.map((a) => (
-            <tr data-asset-id={a.id}>
+            <tr data-asset-id={a.id} data-drag={canWrite ? `asset:${a.id}` : undefined}>
               <td>
                 <a href={a.url}>{a.name}</a>
               </td>
@@ -249,6 +285,7 @@ export const GalleryV1Page: FC<GalleryV1PageProps> = (p) => {
           </div>
         </div>
       ) : null}
+      {canWrite ? <script nonce={p.nonce} dangerouslySetInnerHTML={{ __html: DRAG_JS }} /> : null}
     </>
   );
 };

@@ -65,6 +65,15 @@ test("a studio organises a v1 gallery in folders, invites a member, builds a tea
       await page.getByRole("table", { name: "Assets" }).getByRole("button", { name: "Move" }).click();
       await page.getByRole("table", { name: "Assets" }).getByText("/Ceremony").waitFor();
 
+      // Drag the asset onto another folder, then a folder into a folder.
+      await create.getByLabel("New folder name").fill("Picks");
+      await create.getByRole("button", { name: "Create folder" }).click();
+      await page.locator('[data-folder="Picks"]').waitFor();
+      await page.locator("tr[data-asset-id] td").nth(3).dragTo(page.locator('[data-folder="Picks"]'));
+      await page.getByRole("table", { name: "Assets" }).getByText("/Picks").waitFor();
+      await page.locator('[data-folder="Ceremony"]').dragTo(page.locator('[data-folder="Picks"]'));
+      await page.locator('[data-folder="Picks/Ceremony"]').waitFor();
+
       const grant = page.getByRole("form", { name: "Grant access" });
       await grant.getByLabel("Team").selectOption({ label: "Retouch" });
       await grant.getByLabel("Access").selectOption("write");
@@ -82,7 +91,7 @@ test("a studio organises a v1 gallery in folders, invites a member, builds a tea
       const list = await v1({ key }, "GET", "/api/v1/galleries");
       assert.deepEqual(list.galleries.map((g) => g.id), [gallery.id]);
       const assets = await v1({ key }, "GET", `/api/v1/galleries/${gallery.id}/assets`);
-      assert.equal(assets.assets[0].dirname, "Ceremony");
+      assert.equal(assets.assets[0].dirname, "Picks");
     },
     { name: "galleries-v1" },
   );
