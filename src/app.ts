@@ -1,6 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
@@ -18,7 +17,7 @@ import { galleriesV1Feature } from "./galleries-v1";
 import { messagingFeature } from "./messaging";
 import { signinFeature } from "./signin";
 import { ApiError, type ErrorCode } from "./platform/errors";
-import { jsonBodyOnly, sameOriginOnly } from "./platform/http";
+import { jsonBodyOnly, limitBody, sameOriginOnly } from "./platform/http";
 import { newId } from "./platform/ids";
 import { zodDetail } from "./platform/openapi";
 import { renderErrorPage } from "./ui/error";
@@ -27,7 +26,7 @@ import { renderErrorPage } from "./ui/error";
  * Routes whose bodies are not (only) JSON: multipart uploads, raw webhook payloads, and the v1
  * galleries API, which Rails clients call with form fields (it caps its bodies itself).
  */
-const NON_JSON_ROUTES = [/^\/api\/upload$/, /^\/api\/drive\/upload$/, /^\/api\/webhooks\//, /^\/api\/v1\//];
+const NON_JSON_ROUTES = [/^\/api\/upload$/, /^\/api\/drive\/upload$/, /^\/api\/webhooks\//, /^\/api\/v1\//, /^\/api\/messaging\/v1\/agents\/[^/]+\/sources\/upload$/];
 /** Routes that browsers may call cross-site without an API key (they set no cookie or need none). */
 export const CROSS_SITE_ROUTES = [/^\/api\/register$/, /^\/api\/webhooks\//, /^\/api\/integrations\/connect\/(exchange|verify)$/, /^\/api\/messaging\/embed\//, /^\/storage\/s3\//];
 
@@ -62,12 +61,7 @@ export function createApp() {
   app.use("/api/*", async (c, next) => {
     const path = c.req.path;
     if (NON_JSON_ROUTES.some((r) => r.test(path))) return next();
-    return bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: () => {
-        throw new ApiError("payload_too_large", `JSON bodies are limited to ${JSON_BODY_LIMIT} bytes`);
-      },
-    })(c, async () => {
+    return limitBody(JSON_BODY_LIMIT, `JSON bodies are limited to ${JSON_BODY_LIMIT} bytes`)(c, async () => {
       await jsonBodyOnly()(c, next);
     });
   });

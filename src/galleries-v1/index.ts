@@ -1,6 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
-import { ApiError } from "../platform/errors";
+import { limitBody } from "../platform/http";
 import type { AppEnv } from "../env";
 import { galleriesV1PageRoutes } from "./pages";
 import { galleriesV1Routes } from "./routes";
@@ -10,15 +9,7 @@ import { studioV1Routes } from "./routes-studio";
 export const galleriesV1Feature = new OpenAPIHono<AppEnv>();
 // Form bodies (Rails clients) skip the app's JSON-only guard and its limit, so the API keeps the same 1 MiB cap.
 const V1_BODY_LIMIT = 1024 * 1024;
-galleriesV1Feature.use(
-  "/api/v1/*",
-  bodyLimit({
-    maxSize: V1_BODY_LIMIT,
-    onError: () => {
-      throw new ApiError("payload_too_large", `Bodies are limited to ${V1_BODY_LIMIT} bytes`);
-    },
-  }),
-);
+galleriesV1Feature.use("/api/v1/*", limitBody(V1_BODY_LIMIT, `Bodies are limited to ${V1_BODY_LIMIT} bytes`));
 galleriesV1Feature.route("/", galleriesV1Routes);
 galleriesV1Feature.route("/", studioV1Routes);
 galleriesV1Feature.route("/", galleriesV1PageRoutes);

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireApiKey } from "../platform/auth";
 import { ApiError } from "../platform/errors";
+import { limitBody } from "../platform/http";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "../platform/openapi";
-import { addFileSource, addSource, deleteSource, getSource, listSources, toSource, refreshSource } from "./knowledge";
+import { addFileSource, addSource, MAX_UPLOAD_BYTES, deleteSource, getSource, listSources, toSource, refreshSource } from "./knowledge";
 import { CreateSourceBody, IdParam, SourceParam, SourceSchema } from "./schemas";
 
 export const knowledgeRoutes = createRouter();
@@ -46,6 +47,7 @@ knowledgeRoutes.openapi(
     path: "/api/messaging/v1/agents/{id}/sources/upload",
     ...auth,
     summary: "Add a file source (multipart field `file`: .txt, .md, .html, .csv; at most 1 MiB)",
+    middleware: [requireApiKey("messaging"), limitBody(MAX_UPLOAD_BYTES + 64 * 1024, `Files are limited to ${MAX_UPLOAD_BYTES} bytes`)] as const,
     request: { params: IdParam },
     responses: { 201: jsonResponse(SourceSchema, "Created"), ...errorResponses(400, 401, 403, 404, 413, 415) },
   }),

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../env";
 import { ApiError } from "./errors";
 
@@ -55,4 +56,14 @@ export function jsonBodyOnly(): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
+}
+
+/** Refuses a body over `maxBytes` while it streams in: 413 `payload_too_large` with `detail`. */
+export function limitBody(maxBytes: number, detail: string): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new ApiError("payload_too_large", detail);
+    },
+  });
 }

@@ -60,7 +60,7 @@ export async function startDevServer({ vars = {}, quiet = true } = {}) {
     try {
       process.kill(-child.pid, "SIGTERM");
     } catch {}
-    rmSync(state, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
   const deadline = Date.now() + 90_000;
   for (;;) {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { api, ok, registerAccount } from "../factories";
+import { api, call, ok, registerAccount } from "../factories";
 import { addSource, chat, createAgent, creditsOf, registerMessaging, setCredits, type ChatAnswer, type Source } from "./helpers";
 
 /** A public web page served by a fetch spy (the Worker fetches URL sources server-side). */
@@ -73,6 +73,33 @@ describe("knowledge sources", () => {
     expect(answer.content).toMatch(/don't know/);
     expect(answer.content).toContain("Our team can help you.");
     expect(answer.content).toContain("https://shop.example.com/contact");
+  });
+});
+
+describe("file sources uploaded as multipart", () => {
+  const upload = (a: { key: string }, agentId: string, file: File) => {
+    const form = new FormData();
+    form.append("file", file);
+    return call(`/api/messaging/v1/agents/${agentId}/sources/upload`, { method: "POST", headers: { "x-api-key": a.key }, body: form });
+  };
+
+  it("indexes an uploaded .md file and answers from it", async () => {
+    const a = await registerMessaging();
+    const agent = await createAgent(a);
+    const src = await ok<Source>(upload(a, agent.id, new File(["# Shipping\nWe ship worldwide within 3 business days."], "shipping.md", { type: "text/markdown" })), 201);
+    expect(src).toMatchObject({ type: "file", status: "ready" });
+    expect((await ok<ChatAnswer>(chat(a, "How fast do you ship worldwide?"))).content).toContain("3 business days");
+  });
+
+  it("refuses a file over 1 MiB with 413 while it streams in, and a body without a file with 400", async () => {
+    const a = await registerMessaging();
+    const agent = await createAgent(a);
+    const big = await upload(a, agent.id, new File(["x".repeat(2 * 1024 * 1024)], "big.txt", { type: "text/plain" }));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: "payload_too_large" });
+    const none = await call(`/api/messaging/v1/agents/${agent.id}/sources/upload`, { method: "POST", headers: { "x-api-key": a.key, "content-type": "multipart/form-data; boundary=q" }, body: "x" });
+    expect(none.status).toBe(400);
+    expect((await ok<{ sources: unknown[] }>(api("GET", `/api/messaging/v1/agents/${agent.id}/sources`, a))).sources).toEqual([]);
   });
 });
 

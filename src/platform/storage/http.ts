@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { limitBody } from "../http";
 import type { OwnerKind } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { ApiError, notFound } from "../errors";
@@ -31,12 +31,7 @@ export const UploadFileField = z
  * route's presign alternative.
  */
 export function proxyUploadLimit(presignPath: string) {
-  return bodyLimit({
-    maxSize: PROXY_UPLOAD_MAX_BYTES + 64 * 1024,
-    onError: () => {
-      throw new ApiError("payload_too_large", `Proxy uploads are limited to ${PROXY_UPLOAD_MAX_BYTES} bytes; use ${presignPath} for larger files`);
-    },
-  });
+  return limitBody(PROXY_UPLOAD_MAX_BYTES + 64 * 1024, `Proxy uploads are limited to ${PROXY_UPLOAD_MAX_BYTES} bytes; use ${presignPath} for larger files`);
 }
 
 /** OpenAPI definition of a product line's media route: GET `path?t=<media token>`. */
