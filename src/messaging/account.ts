@@ -4,6 +4,7 @@ import type { Db } from "../db";
 import { apiKeys } from "../db/schema";
 import { listAgents, toAgent, toAgentSummary } from "./agents";
 import { messagingAccountOf } from "./credits";
+import { getEmbedSettings } from "./embed";
 import { iso } from "./schemas";
 
 /** The dashboard's messaging key: the newest active msg_ key not issued to a partner app (partners keep theirs). */
@@ -41,26 +42,10 @@ export async function createOrRotateKey(db: Db, profileId: string, now: number) 
   return { key: created.key, displayPrefix: created.displayPrefix, last4: created.last4, createdAt: created.createdAt, rotated: Boolean(current) };
 }
 
-/** Embed settings until the widget issue stores them: the guide's keys with their defaults. */
-export function embedDefaults(origin: string) {
-  return {
-    embedEnabled: false,
-    embedPublicId: null as string | null,
-    embedAllowedOrigins: [] as string[],
-    embedAccentColor: "#0d9488",
-    embedLauncherIcon: "💬",
-    embedShowLauncher: true,
-    embedGreeting: "Hi! How can we help?",
-    embedShareLink: null as string | null,
-    embedCodeFloating: `<!-- Enable the website widget first (PUT ${origin}/api/messaging/v1/embed) -->`,
-    embedCodeButton: `<!-- Enable the website widget first (PUT ${origin}/api/messaging/v1/embed) -->`,
-  };
-}
-
 /** GET /api/messaging/v1/bot: the read-only snapshot of the guide. */
 export async function botSnapshot(db: Db, profileId: string, origin: string) {
   const acc = await messagingAccountOf(db, profileId);
   const agents = await listAgents(db, profileId);
   const def = agents.find((a) => a.isDefault);
-  return { credits: acc.credits, agents: agents.map(toAgentSummary), defaultAgent: def ? toAgent(def) : null, ...embedDefaults(origin) };
+  return { credits: acc.credits, agents: agents.map(toAgentSummary), defaultAgent: def ? toAgent(def) : null, ...(await getEmbedSettings(db, profileId, origin, Date.now())) };
 }

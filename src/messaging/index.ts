@@ -3,6 +3,7 @@ import type { AppEnv } from "../env";
 import { accountRoutes } from "./routes-account";
 import { agentRoutes } from "./routes-agents";
 import { chatRoutes } from "./routes-chat";
+import { embedSettingsRoutes } from "./routes-embed";
 import { messagingPageRoutes } from "./pages";
 import { knowledgeRoutes } from "./routes-knowledge";
 
@@ -12,6 +13,7 @@ messagingFeature.route("/", accountRoutes);
 messagingFeature.route("/", agentRoutes);
 messagingFeature.route("/", knowledgeRoutes);
 messagingFeature.route("/", chatRoutes);
+messagingFeature.route("/", embedSettingsRoutes);
 messagingFeature.route("/", messagingPageRoutes);
 
 export { ConversationRoom } from "./conversation.do";

@@ -85,3 +85,26 @@ export const creditLedger = sqliteTable(
   },
   (t) => [index("credit_ledger_profile_idx").on(t.profileId, t.createdAt), uniqueIndex("credit_ledger_turn_uq").on(t.turnId)],
 );
+
+/**
+ * The website widget of a profile (one row, created on first read): its public `emb_…` id
+ * (unique; rotating it replaces the value so the old id stops at once), the hostname
+ * allowlist (JSON array) and the look of the launcher.
+ */
+export const messagingEmbeds = sqliteTable(
+  "messaging_embeds",
+  {
+    profileId: text("profile_id").primaryKey(),
+    publicId: text("public_id").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
+    allowedOrigins: text("allowed_origins").notNull().default("[]"),
+    accentColor: text("accent_color").notNull().default("#0d9488"),
+    launcherIcon: text("launcher_icon").notNull().default("💬"),
+    showLauncher: integer("show_launcher", { mode: "boolean" }).notNull().default(true),
+    greeting: text("greeting").notNull().default("Hi! How can we help?"),
+    chatTitle: text("chat_title"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("messaging_embeds_public_uq").on(t.publicId)],
+);
