@@ -48,16 +48,15 @@ export function createApp() {
     c.header("X-Request-Id", c.get("requestId"));
   });
 
-  app.use(
-    "/api/*",
-    cors({
+  // The public widget API answers CORS itself (only allowed origins, never `*`).
+  const apiCors = cors({
       origin: "*",
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
       allowHeaders: ["Content-Type", "x-api-key", "x-gellhub-integration-client-id", "x-gellhub-embed-id"],
       exposeHeaders: ["X-Request-Id", "Retry-After"],
       maxAge: 600,
-    }),
-  );
+    });
+  app.use("/api/*", (c, next) => (c.req.path.startsWith("/api/messaging/embed/") ? next() : apiCors(c, next)));
   app.use("/api/*", async (c, next) => {
     const path = c.req.path;
     if (NON_JSON_ROUTES.some((r) => r.test(path))) return next();

@@ -4,6 +4,7 @@ import { accountRoutes } from "./routes-account";
 import { agentRoutes } from "./routes-agents";
 import { chatRoutes } from "./routes-chat";
 import { embedSettingsRoutes } from "./routes-embed";
+import { embedPublicRoutes } from "./routes-embed-public";
 import { messagingPageRoutes } from "./pages";
 import { knowledgeRoutes } from "./routes-knowledge";
 
@@ -14,6 +15,7 @@ messagingFeature.route("/", agentRoutes);
 messagingFeature.route("/", knowledgeRoutes);
 messagingFeature.route("/", chatRoutes);
 messagingFeature.route("/", embedSettingsRoutes);
+messagingFeature.route("/", embedPublicRoutes);
 messagingFeature.route("/", messagingPageRoutes);
 
 export { ConversationRoom } from "./conversation.do";
