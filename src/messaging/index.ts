@@ -5,6 +5,7 @@ import { agentRoutes } from "./routes-agents";
 import { chatRoutes } from "./routes-chat";
 import { embedSettingsRoutes } from "./routes-embed";
 import { embedPublicRoutes } from "./routes-embed-public";
+import { embedPageRoutes } from "./embed-page";
 import { messagingPageRoutes } from "./pages";
 import { knowledgeRoutes } from "./routes-knowledge";
 
@@ -16,6 +17,7 @@ messagingFeature.route("/", knowledgeRoutes);
 messagingFeature.route("/", chatRoutes);
 messagingFeature.route("/", embedSettingsRoutes);
 messagingFeature.route("/", embedPublicRoutes);
+messagingFeature.route("/", embedPageRoutes);
 messagingFeature.route("/", messagingPageRoutes);
 
 export { ConversationRoom } from "./conversation.do";

@@ -1,0 +1,51 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, call, ok } from "../factories";
+import { createAgent, registerMessaging } from "./helpers";
+
+async function enabled(body: Record<string, unknown> = {}) {
+  const a = await registerMessaging();
+  await createAgent(a, { botDisplayName: "Store assistant" });
+  const e = await ok<{ embedPublicId: string }>(
+    api("PUT", "/api/messaging/v1/embed", a, { embedEnabled: true, embedAllowedOrigins: ["shop.com", "xn--bcher-kva.de"], ...body }),
+  );
+  return { a, embedId: e.embedPublicId };
+}
+
+describe("the /chat/emb_… page", () => {
+  it("renders the chat with the greeting escaped and frame-ancestors built from the allowlist", async () => {
+    const { embedId } = await enabled({ embedGreeting: "<b>Hi</b> & welcome", embedAccentColor: "#112233" });
+    const res = await call(`/chat/${embedId}?frame=1`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toMatch(/frame-ancestors 'self' https:\/\/shop\.com .*https:\/\/xn--bcher-kva\.de/);
+    expect(csp).not.toContain("frame-ancestors *");
+    expect(csp).toContain("script-src 'self'");
+    const html = await res.text();
+    expect(html).toContain("&lt;b&gt;Hi&lt;/b&gt; &amp; welcome");
+    expect(html).not.toContain("<b>Hi</b>");
+    expect(html).toContain("Store assistant");
+    expect(html).toContain('src="/embed/chat-frame.js"');
+    expect(html).toContain('id="gh-close"');
+    expect(html).toContain('aria-live="polite"');
+  });
+
+  it("unknown, malformed and disabled embeds get a friendly 404 page", async () => {
+    for (const path of ["/chat/emb_unknown0000000000000000", "/chat/not-an-id"]) {
+      const r = await call(path);
+      expect(r.status, path).toBe(404);
+      expect(await r.text()).toContain("This chat is not available");
+    }
+    const { a, embedId } = await enabled();
+    await ok(api("PUT", "/api/messaging/v1/embed", a, { embedEnabled: false }));
+    expect((await call(`/chat/${embedId}`)).status).toBe(404);
+  });
+
+  it("the built widget scripts are in the assets", async () => {
+    for (const name of ["gellhub-chat.js", "chat-frame.js"]) {
+      const res = await env.ASSETS.fetch(new Request(`http://localhost/embed/${name}`));
+      expect(res.status, name).toBe(200);
+      expect(await res.text()).toContain("gellhub");
+    }
+  });
+});
