@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { after, before, test } from "node:test";
+import { baseUrl, registerViaApi, withPage } from "./harness.mjs";
+
+// A merchant site on its own host (Chromium resolves *.localhost to this machine).
+let site;
+let sitePort;
+const pages = new Map();
+before(async () => {
+  site = createServer((req, res) => {
+    const html = pages.get(new URL(req.url, "http://x").pathname);
+    res.writeHead(html ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
+    res.end(html ?? "not found");
+  });
+  await new Promise((r) => site.listen(0, "127.0.0.1", r));
+  sitePort = site.address().port;
+});
+after(() => site?.close());
+
+async function merchant() {
+  const user = await registerViaApi("messaging");
+  const h = { "x-api-key": user.key, "content-type": "application/json" };
+  const agent = await (await fetch(`${baseUrl()}/api/messaging/v1/agents`, { method: "POST", headers: h, body: JSON.stringify({ name: "Front desk", botDisplayName: "Mia" }) })).json();
+  await fetch(`${baseUrl()}/api/messaging/v1/agents/${agent.id}/sources`, {
+    method: "POST",
+    headers: h,
+    body: JSON.stringify({ type: "qa", question: "What are your opening hours?", answer: "We are open 9am to 5pm, Monday to Friday." }),
+  });
+  const res = await fetch(`${baseUrl()}/api/messaging/v1/embed`, { method: "PUT", headers: h, body: JSON.stringify({ embedEnabled: true, embedAllowedOrigins: ["shop.localhost"] }) });
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
+// The guide's snippets verbatim but for the base URL: taken from the API's own answer.
+const withBase = (snippet) => snippet.replaceAll("https://gellhub.com", baseUrl());
+
+test("the guide's floating snippet on an allowed site: launcher, a question answered, and the conversation back after a reload", async () => {
+  const embed = await merchant();
+  pages.set("/floating", `<!doctype html><html><body><h1>Shop</h1>${withBase(embed.embedCodeFloating)}</body></html>`);
+  await withPage(
+    async (page) => {
+      await page.goto(`http://shop.localhost:${sitePort}/floating`);
+      const launcher = page.getByRole("button", { name: /Open chat/ });
+      await launcher.click();
+      const chat = page.frameLocator('iframe[data-gellhub-chat="frame"]');
+      await chat.getByText("Hi! How can we help?").waitFor();
+      await chat.getByLabel("Your message").fill("What are your opening hours?");
+      await chat.getByRole("button", { name: "Send" }).click();
+      await chat.getByText("We are open 9am to 5pm, Monday to Friday.").waitFor({ timeout: 15_000 });
+      await page.reload();
+      await page.getByRole("button", { name: /Open chat/ }).click();
+      await page.frameLocator('iframe[data-gellhub-chat="frame"]').getByText("We are open 9am to 5pm, Monday to Friday.").waitFor();
+    },
+    { name: "widget-floating" },
+  );
+});
+
+test("the custom-button snippet opens the chat from the page's own button", async () => {
+  const embed = await merchant();
+  pages.set("/button", `<!doctype html><html><body>${withBase(embed.embedCodeButton)}</body></html>`);
+  await withPage(
+    async (page) => {
+      await page.goto(`http://shop.localhost:${sitePort}/button`);
+      await page.waitForFunction(() => Boolean(window.GellHubChat));
+      assert.equal(await page.getByRole("button", { name: /Open chat/ }).count(), 0);
+      await page.getByRole("button", { name: "Chat", exact: true }).click();
+      await page.frameLocator('iframe[data-gellhub-chat="frame"]').getByText("Hi! How can we help?").waitFor();
+    },
+    { name: "widget-button" },
+  );
+});
+
+test("the same snippet on a host that is not allowed gets no working chat", async () => {
+  const embed = await merchant();
+  pages.set("/other", `<!doctype html><html><body>${withBase(embed.embedCodeFloating)}</body></html>`);
+  await withPage(
+    async (page) => {
+      await page.goto(`http://other.localhost:${sitePort}/other`);
+      await page.waitForFunction(() => Boolean(window.GellHubChat));
+      // The API refuses this Origin...
+      const api = await fetch(`${baseUrl()}/api/messaging/embed/v1/config?embedId=${embed.embedPublicId}`, { headers: { origin: `http://other.localhost:${sitePort}` } });
+      assert.equal(api.status, 403);
+      await page.waitForTimeout(500);
+      assert.equal(await page.getByRole("button", { name: /Open chat/ }).count(), 0);
+      // ...and the chat page refuses to be framed here (frame-ancestors).
+      await page.evaluate(() => window.GellHubChat.open());
+      await page.waitForTimeout(1500);
+      assert.equal(await page.frameLocator('iframe[data-gellhub-chat="frame"]').getByText("Hi! How can we help?").count(), 0);
+    },
+    { name: "widget-other-host" },
+  );
+});
