@@ -13,8 +13,10 @@ import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "./a
 import { prepareTurn, relaySse, roomOf, startStreamedTurn } from "./chat";
 import { getConversation, listConversations, toConversation } from "./conversations";
 import { addFileSource, addSource, deleteSource, listSources, toSource } from "./knowledge";
+import { getEmbedSettings, updateEmbedSettings } from "./embed";
 import { ChatBody, CreateAgentBody, CreateSourceBody, UpdateAgentBody } from "./schemas";
 import { BASE, MessagingPage, type MessagingPageProps } from "./views";
+import { valuesOfEmbed, valuesOfForm, WIDGET_PATH, widgetUpdateOf, type WidgetValues } from "./widget-view";
 
 /** The Messaging dashboard page: server-rendered forms plus the streaming playground island. */
 export const messagingPageRoutes = new Hono<AppEnv>();
@@ -25,7 +27,10 @@ messagingPageRoutes.use(`${BASE}/*`, security, requirePageSession);
 
 const PageQuery = z.object({ agent: z.string().max(64).optional(), conversation: z.string().max(64).optional() });
 
-async function render(c: Context<AppEnv>, extra: { error?: string | null; newKey?: string | null } = {}, status: ContentfulStatusCode = 200) {
+type RenderExtra = { error?: string | null; newKey?: string | null; widgetError?: string | null; widgetValues?: WidgetValues };
+const baseOf = (c: Context) => new URL(c.req.url).origin;
+
+async function render(c: Context<AppEnv>, extra: RenderExtra = {}, status: ContentfulStatusCode = 200) {
   const user = pageUser(c);
   const db = c.var.db;
   let account;
@@ -36,7 +41,11 @@ async function render(c: Context<AppEnv>, extra: { error?: string | null; newKey
   }
   const q = PageQuery.safeParse(c.req.query());
   const query = q.success ? q.data : {};
-  const [agents, convs] = await Promise.all([listAgents(db, user.id), listConversations(db, user.id, undefined, 20)]);
+  const [agents, convs, embed] = await Promise.all([
+    listAgents(db, user.id),
+    listConversations(db, user.id, undefined, 20),
+    getEmbedSettings(db, user.id, baseOf(c), Date.now()),
+  ]);
   let error = extra.error ?? null;
   let selected: MessagingPageProps["selected"] = null;
   let transcript: MessagingPageProps["transcript"] = null;
@@ -64,6 +73,7 @@ async function render(c: Context<AppEnv>, extra: { error?: string | null; newKey
         newKey={extra.newKey}
         error={error}
         nonce={c.get("secureHeadersNonce")}
+        widget={{ embed, values: extra.widgetValues ?? valuesOfEmbed(embed), error: extra.widgetError }}
       />
     </Layout>,
     status,
@@ -78,6 +88,27 @@ const action = (c: Context<AppEnv>, run: (profileId: string, form: FormBody) => 
     run: async (form) => c.redirect(await run(c.var.auth.profileId, form), 303),
     onError: ({ message, status }) => render(c, { error: message }, status),
   });
+
+/** Website widget: save the settings form, or rotate the embed id; a refused save keeps what was typed. */
+messagingPageRoutes.post(WIDGET_PATH, (c) =>
+  runFormAction(c, {
+    run: async (form) => {
+      await updateEmbedSettings(c.var.db, c.var.auth.profileId, widgetUpdateOf(form), baseOf(c), Date.now());
+      return c.redirect(`${BASE}#website-widget`, 303);
+    },
+    onError: ({ message, status }, form) => render(c, { widgetError: message, widgetValues: valuesOfForm(form) }, status),
+  }),
+);
+
+messagingPageRoutes.post(`${WIDGET_PATH}/rotate`, (c) =>
+  runFormAction(c, {
+    run: async () => {
+      await updateEmbedSettings(c.var.db, c.var.auth.profileId, { rotateEmbedId: true }, baseOf(c), Date.now());
+      return c.redirect(`${BASE}#website-widget`, 303);
+    },
+    onError: ({ message, status }) => render(c, { widgetError: message }, status),
+  }),
+);
 
 const agentFields = (form: FormBody) => ({
   name: formText(form.name),

@@ -6,6 +6,7 @@ import type { accountSummary } from "./account";
 import type { listConversations, toConversation } from "./conversations";
 import type { StoredMessage } from "./conversation.do";
 import type { toSource } from "./knowledge";
+import { WIDGET_CSS, WidgetSection } from "./widget-view";
 
 export const BASE = "/dashboard/messaging";
 
@@ -18,6 +19,7 @@ export interface MessagingPageProps {
   newKey?: string | null;
   error?: string | null;
   nonce?: string;
+  widget?: Parameters<typeof WidgetSection>[0] | null;
 }
 
 const CSS = `
@@ -158,7 +160,7 @@ const Knowledge: FC<{ agent: AgentRow; sources: ReturnType<typeof toSource>[] }>
 /** The Messaging dashboard: credits, key, agents, knowledge, playground and conversations. */
 export const MessagingPage: FC<MessagingPageProps> = (p) => (
   <>
-    <style dangerouslySetInnerHTML={{ __html: CSS }} />
+    <style dangerouslySetInnerHTML={{ __html: CSS + WIDGET_CSS }} />
     <h1>Messaging</h1>
     <ErrorAlert message={p.error} />
     {p.newKey ? (
@@ -274,6 +276,8 @@ export const MessagingPage: FC<MessagingPageProps> = (p) => (
     ) : (
       <p class="muted">Create an agent to try it here.</p>
     )}
+
+    {p.widget ? <WidgetSection {...p.widget} nonce={p.nonce} /> : null}
 
     <h2>Conversations</h2>
     <DataTable
