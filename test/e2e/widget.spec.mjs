@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, test } from "node:test";
-import { baseUrl, registerViaApi, withPage } from "./harness.mjs";
+import { baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
 
 // A merchant site on its own host (Chromium resolves *.localhost to this machine).
 let site;
@@ -89,5 +89,26 @@ test("the same snippet on a host that is not allowed gets no working chat", asyn
       assert.equal(await page.frameLocator('iframe[data-gellhub-chat="frame"]').getByText("Hi! How can we help?").count(), 0);
     },
     { name: "widget-other-host" },
+  );
+});
+
+test("the dashboard's Website widget section: the preview follows the greeting as it is typed, and Save keeps it", async () => {
+  const user = await registerViaApi("messaging");
+  await withPage(
+    async (page) => {
+      await loginAs(page, user.email, user.password);
+      await page.goto("/dashboard/messaging");
+      const section = page.getByRole("region", { name: "Website widget" });
+      const preview = section.getByTestId("preview-greeting");
+      await section.getByLabel("Greeting").fill("Welcome to our shop!");
+      await preview.getByText("Welcome to our shop!").waitFor();
+      await section.getByLabel("Allowed domains, one per line (e.g. shop.example.com)").fill("shop.example.com");
+      await Promise.all([page.waitForURL(/\/dashboard\/messaging/), section.getByRole("button", { name: "Save widget settings" }).click()]);
+      await page.getByRole("region", { name: "Website widget" }).getByTestId("preview-greeting").getByText("Welcome to our shop!").waitFor();
+      const saved = await (await fetch(`${baseUrl()}/api/messaging/v1/embed`, { headers: { "x-api-key": user.key } })).json();
+      assert.equal(saved.embedGreeting, "Welcome to our shop!");
+      assert.deepEqual(saved.embedAllowedOrigins, ["shop.example.com"]);
+    },
+    { name: "widget-dashboard" },
   );
 });
