@@ -1,20 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, dash, ok, sessionHeaders, submitForm } from "../factories";
-import { registerMessaging } from "./helpers";
-
-interface Embed {
-  embedEnabled: boolean;
-  embedPublicId: string;
-  embedAllowedOrigins: string[];
-  embedAccentColor: string;
-  embedLauncherIcon: string;
-  embedShowLauncher: boolean;
-  embedGreeting: string;
-  chatTitle: string;
-  embedShareLink: string;
-  embedCodeFloating: string;
-  embedCodeButton: string;
-}
+import { registerMessaging, type Embed } from "./helpers";
 
 const PAGE = "/dashboard/messaging";
 const page = (a: { cookie: string }) => call(PAGE, { headers: sessionHeaders(a) });

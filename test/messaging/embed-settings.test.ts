@@ -1,20 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, BASE, call, dash, ok, registerAccount } from "../factories";
-import { createAgent, registerMessaging } from "./helpers";
-
-interface Embed {
-  embedEnabled: boolean;
-  embedPublicId: string;
-  embedAllowedOrigins: string[];
-  embedAccentColor: string;
-  embedLauncherIcon: string;
-  embedShowLauncher: boolean;
-  embedGreeting: string;
-  chatTitle: string;
-  embedShareLink: string;
-  embedCodeFloating: string;
-  embedCodeButton: string;
-}
+import { createAgent, registerMessaging, type Embed } from "./helpers";
 
 const put = (a: { key: string }, body: unknown) => api("PUT", "/api/messaging/v1/embed", a, body);
 

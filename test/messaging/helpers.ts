@@ -22,6 +22,21 @@ export interface Source {
   chunkCount: number;
 }
 
+/** The widget settings as `/v1/embed` and `/embed-config` answer them. */
+export interface Embed {
+  embedEnabled: boolean;
+  embedPublicId: string;
+  embedAllowedOrigins: string[];
+  embedAccentColor: string;
+  embedLauncherIcon: string;
+  embedShowLauncher: boolean;
+  embedGreeting: string;
+  chatTitle: string;
+  embedShareLink: string;
+  embedCodeFloating: string;
+  embedCodeButton: string;
+}
+
 export interface ChatAnswer {
   role: "assistant";
   content: string;
