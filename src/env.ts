@@ -11,6 +11,12 @@ export interface Env {
   PASSWORD_PEPPER?: string;
   /** "true" only under `npm run dev`: seeds the demo accounts on first request. */
   DEMO_SEED?: string;
+  /**
+   * "true" only under `npm run dev` (and the browser tests, which run it): the local-only
+   * switches of DESIGN.md (http://localhost and http://127.0.0.1 webhook receivers, the
+   * /dev/mailbox page). Production configuration never sets it. Read it through isLocalDev().
+   */
+  LOCAL_DEV?: string;
   /** Signs embedded-connect and Google sign-in cookies (secret, >= 32 chars; localhost falls back to a dev value). */
   CONNECT_COOKIE_SECRET?: string;
   /** Google sign-in (OpenID Connect); hidden in the UI unless client id and secret are set. */

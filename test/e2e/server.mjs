@@ -45,7 +45,7 @@ export async function startDevServer({ vars = {}, quiet = true } = {}) {
   const state = mkdtempSync(join(tmpdir(), "gellhub-e2e-"));
   run(process.execPath, [WRANGLER_JS, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], env);
   const port = await freePort();
-  const args = [WRANGLER_JS, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--var", "DEMO_SEED:true", "--show-interactive-dev-session=false"];
+  const args = [WRANGLER_JS, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--var", "DEMO_SEED:true", "--var", "LOCAL_DEV:true", "--show-interactive-dev-session=false"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let log = "";
