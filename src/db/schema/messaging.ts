@@ -53,7 +53,14 @@ export const agentSources = sqliteTable(
   (t) => [index("agent_sources_agent_idx").on(t.profileId, t.agentId, t.createdAt)],
 );
 
-/** The D1 index of conversations; their messages live in each conversation's Durable Object. */
+/** A conversation's state: the bot answers in `open` and `handoff_requested`, a person in `human`; a visitor message reopens `closed`. */
+export const CONVERSATION_STATUSES = ["open", "handoff_requested", "human", "closed"] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+/**
+ * The D1 index of conversations; their messages live in each conversation's Durable Object,
+ * which also owns the status (this column mirrors it, written in the same ordered turn).
+ */
 export const conversations = sqliteTable(
   "conversations",
   {
@@ -62,13 +69,17 @@ export const conversations = sqliteTable(
     agentId: text("agent_id").notNull(),
     channel: text("channel").notNull(),
     ref: text("ref").notNull(),
-    status: text("status", { enum: ["open", "human", "closed"] }).notNull().default("open"),
+    status: text("status", { enum: CONVERSATION_STATUSES }).notNull().default("open"),
     messageCount: integer("message_count").notNull().default(0),
     lastMessagePreview: text("last_message_preview").notNull().default(""),
     lastActivityAt: integer("last_activity_at").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [uniqueIndex("conversations_ref_uq").on(t.profileId, t.ref), index("conversations_activity_idx").on(t.profileId, t.lastActivityAt, t.id)],
+  (t) => [
+    uniqueIndex("conversations_ref_uq").on(t.profileId, t.ref),
+    index("conversations_activity_idx").on(t.profileId, t.lastActivityAt, t.id),
+    index("conversations_status_idx").on(t.profileId, t.status, t.lastActivityAt, t.id),
+  ],
 );
 
 /** Every credit movement: -1 per answered AI turn, + top-ups. */

@@ -1,0 +1,1 @@
+CREATE INDEX `conversations_status_idx` ON `conversations` (`profile_id`,`status`,`last_activity_at`,`id`);
