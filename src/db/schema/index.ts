@@ -7,3 +7,4 @@ export * from "./storage";
 export * from "./drive";
 export * from "./galleries-v1";
 export * from "./messaging";
+export * from "./messaging-webhooks";
