@@ -49,6 +49,10 @@ export const files = sqliteTable(
     createdAt: integer("created_at").notNull(),
     /** Set on a row `addassets` made: the file it was linked from (same storage key, another gallery). */
     linkedFrom: text("linked_from"),
+    /** R2 key of the ~400 px thumbnail (src/gallery/variants.ts); null = none (not an image, or undecodable). */
+    thumbKey: text("thumb_key"),
+    /** R2 key of the web size (~2048 px long edge); null = none. */
+    webKey: text("web_key"),
   },
   (t) => [
     // One upload row per object; linked rows share its key, at most once per gallery.
