@@ -16,6 +16,8 @@ export const profiles = sqliteTable(
     role: text("role", { enum: ["user", "staff"] }).notNull().default("user"),
     accountType: text("account_type", { enum: ["studio", "drive", "messaging"] }).notNull(),
     googleSubject: text("google_subject"),
+    /** When a link sent to this email was accepted by this login (e.g. a gallery share): the email is verified. */
+    emailVerifiedAt: integer("email_verified_at"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [uniqueIndex("profiles_email_uq").on(t.email), uniqueIndex("profiles_google_uq").on(t.googleSubject)],

@@ -8,3 +8,4 @@ export * from "./drive";
 export * from "./galleries-v1";
 export * from "./messaging";
 export * from "./messaging-webhooks";
+export * from "./email";
