@@ -9,3 +9,4 @@ export * from "./galleries-v1";
 export * from "./messaging";
 export * from "./messaging-webhooks";
 export * from "./email";
+export * from "./client-gallery";
