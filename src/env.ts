@@ -39,6 +39,13 @@ export interface Env {
   R2_SECRET_ACCESS_KEY?: string;
   /** HS256 secret (>= 32 chars) for /api/media?t= tokens (secret; localhost falls back to a dev value). */
   MEDIA_TOKEN_SECRET?: string;
+  /** Outbound messaging webhooks (handoff.requested): producer side of the `gellhub-webhooks` queue. */
+  WEBHOOKS: Queue<{ deliveryId: string; profileId: string }>;
+  /**
+   * Key sealing webhook secrets at rest (AES-256-GCM; secret, >= 32 chars). Localhost and tests
+   * fall back to a dev value; production refuses to save or use a secret without it.
+   */
+  WEBHOOK_SECRET_KEY?: string;
   /** One Durable Object per messaging conversation (ConversationRoom). */
   CONVERSATIONS: DurableObjectNamespace;
   /** Workers AI binding (production); unset under `npm run dev`, which needs no Cloudflare login. */
