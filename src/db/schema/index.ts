@@ -10,3 +10,4 @@ export * from "./messaging";
 export * from "./messaging-webhooks";
 export * from "./email";
 export * from "./client-gallery";
+export * from "./uploads";
