@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
  */
 export const ERROR_CODES = {
   invalid_request: 400,
+  checksum_algorithm_unsupported: 400,
   invalid_json: 400,
   plan_mismatch: 400,
   unknown_plan: 400,
@@ -53,20 +54,29 @@ export const ERROR_CODES = {
   checkout_not_open: 409,
   no_stripe_customer: 409,
   name_conflict: 409,
+  upload_offset_mismatch: 409,
+  uploads_not_ready: 409,
   member_exists: 409,
   agent_limit: 409,
   last_agent: 409,
   no_agent: 409,
+  delivery_in_progress: 409,
+  upload_expired: 410,
+  tus_version_unsupported: 412,
   payload_too_large: 413,
   storage_limit_exceeded: 413,
   knowledge_limit_exceeded: 413,
   unsupported_media_type: 415,
+  upload_locked: 423,
   too_many_attempts: 429,
+  // tus checksum extension: 460 Checksum Mismatch (not an IANA status, hence the widening cast).
+  checksum_mismatch: 460 as number as ContentfulStatusCode,
   internal_error: 500,
   stripe_error: 502,
   engine_error: 502,
   webhook_not_configured: 503,
   webhook_retry: 503,
+  encryption_not_configured: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
