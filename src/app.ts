@@ -24,9 +24,10 @@ import { renderErrorPage } from "./ui/error";
 
 /**
  * Routes whose bodies are not (only) JSON: multipart uploads, raw webhook payloads, and the v1
- * galleries API, which Rails clients call with form fields (it caps its bodies itself).
+ * galleries API, which Rails clients call with form fields (it caps its bodies itself), and the
+ * public widget API (it checks the Origin first, then caps and types its bodies itself).
  */
-const NON_JSON_ROUTES = [/^\/api\/upload$/, /^\/api\/drive\/upload$/, /^\/api\/webhooks\//, /^\/api\/v1\//, /^\/api\/messaging\/v1\/agents\/[^/]+\/sources\/upload$/];
+const NON_JSON_ROUTES = [/^\/api\/upload$/, /^\/api\/drive\/upload$/, /^\/api\/webhooks\//, /^\/api\/v1\//, /^\/api\/messaging\/v1\/agents\/[^/]+\/sources\/upload$/, /^\/api\/messaging\/embed\//];
 /** Routes that browsers may call cross-site without an API key (they set no cookie or need none). */
 export const CROSS_SITE_ROUTES = [/^\/api\/register$/, /^\/api\/webhooks\//, /^\/api\/integrations\/connect\/(exchange|verify)$/, /^\/api\/messaging\/embed\//, /^\/storage\/s3\//];
 

@@ -1,25 +1,36 @@
 import type { Context } from "hono";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db";
+import { conversations } from "../db/schema/messaging";
 import type { AppEnv } from "../env";
 import { ApiError } from "../platform/errors";
-import { enforceRateLimits } from "../platform/rate-limit";
-import { prepareTurn, roomOf, runTurn } from "./chat";
+import { isLocalDev } from "../platform/local";
+import { enforceRateLimits, hitRateLimit } from "../platform/rate-limit";
+import { prepareTurn, roomOf, runTurn, startStreamedTurn } from "./chat";
+import type { TurnAnswer, TurnEvent } from "./conversation.do";
 import { allowedHostsOf, chatTitleOf, enabledEmbedByPublicId } from "./embed";
+import type { SkillUi } from "./skills-ui";
 
 /** The longest visitor message the widget accepts (the config tells the widget). */
 export const MAX_USER_MESSAGE_CHARS = 1000;
-/** Per embed id and visitor IP, per minute; per embed id overall, per minute; per account, per day. */
+/** Abuse limits, per minute: one visitor, one IP on one embed, one embed overall. */
+export const EMBED_TURNS_PER_VISITOR_MINUTE = 10;
 export const EMBED_TURNS_PER_IP_MINUTE = 20;
 export const EMBED_TURNS_PER_EMBED_MINUTE = 300;
+/** The account's daily widget spend cap: at most this many widget turns (a turn costs at most one credit) a UTC day. */
 export const EMBED_TURNS_PER_ACCOUNT_DAY = 5000;
 
-/** What a visitor reads when the account has no credits (or no agent): a 200, never an error page. */
+/** What a visitor reads when the account has no credits, no agent or hit its daily cap: a 200, never an error page. */
 export const UNAVAILABLE_ANSWER = "Sorry, chat is not available right now. Please try again later.";
+
+export const EMBED_ID_PATTERN = /^emb_[0-9A-Za-z]{1,64}$/;
+type EmbedRow = NonNullable<Awaited<ReturnType<typeof enabledEmbedByPublicId>>>;
 
 /** The allowed Origin of each request, for the CORS header added after the handler (errors included). */
 const allowedOrigins = new WeakMap<Request, string>();
 export const allowedOriginOf = (req: Request) => allowedOrigins.get(req);
+/** The embed the Origin gate already resolved and checked for a request, so the handler does not look it up again. */
+const gatedEmbeds = new WeakMap<Request, EmbedRow>();
 
 const forbidden = () =>
   new ApiError("origin_not_allowed", "This site is not allowed to use this chat widget (Messaging → Website widget → allowed domains)", {
@@ -27,56 +38,86 @@ const forbidden = () =>
   });
 
 /**
- * SECURITY.md's public widget rule, enforced here (not only by CORS headers): the Origin's
- * hostname is in the embed's allowlist (https with the default port outside local dev, where
- * the server itself runs on http), or is this server's own origin (the /chat page and the
- * widget frame). A missing Origin passes only with `Sec-Fetch-Site: same-origin`; `null`,
- * look-alikes and anything else -> 403 `origin_not_allowed`.
+ * The hostname of a well-formed cross-site Origin, or null: exactly `scheme://host[:port]`,
+ * https with the default port outside local dev (where http and any port are allowed too).
  */
-export function checkEmbedOrigin(c: Context<AppEnv>, hosts: string[]): void {
-  const own = new URL(c.req.url);
-  const origin = c.req.header("origin");
-  if (origin === undefined) {
-    if (c.req.header("sec-fetch-site") === "same-origin") return;
-    throw forbidden();
-  }
-  if (origin === own.origin) {
-    allowedOrigins.set(c.req.raw, origin);
-    return;
-  }
-  let u: URL;
-  try {
-    u = new URL(origin);
-  } catch {
-    throw forbidden();
-  }
-  const localDev = own.protocol === "http:";
-  const schemeOk = u.protocol === "https:" || (localDev && u.protocol === "http:");
-  const portOk = u.port === "" || localDev;
-  if (!schemeOk || !portOk || u.origin !== origin || !hosts.includes(u.hostname)) throw forbidden();
-  allowedOrigins.set(c.req.raw, origin);
-}
-
-/** A preflight may pass when its Origin is this server or in the allowlist of some enabled embed (the real request is checked per embed). */
-export async function preflightAllowed(db: Db, c: Context<AppEnv>): Promise<string | null> {
-  const origin = c.req.header("origin");
-  if (!origin) return null;
-  const own = new URL(c.req.url);
-  if (origin === own.origin) return origin;
+function originHost(c: Context<AppEnv>, origin: string): string | null {
   let u: URL;
   try {
     u = new URL(origin);
   } catch {
     return null;
   }
-  if (u.origin !== origin) return null;
+  const local = isLocalDev(c.env);
+  const schemeOk = u.protocol === "https:" || (local && u.protocol === "http:");
+  const portOk = u.port === "" || local;
+  return schemeOk && portOk && u.origin === origin ? u.hostname : null;
+}
+
+const ownOrigin = (c: Context<AppEnv>) => new URL(c.req.url).origin;
+
+/**
+ * SECURITY.md's public widget rule, enforced here (not only by CORS headers): the Origin's
+ * hostname is in the embed's allowlist, or the Origin is this server's own (the /chat page and
+ * the widget frame). A missing Origin passes only with `Sec-Fetch-Site: same-origin`; `null`,
+ * look-alikes and anything else -> 403 `origin_not_allowed`.
+ */
+export function checkEmbedOrigin(c: Context<AppEnv>, hosts: string[]): void {
+  const origin = c.req.header("origin");
+  if (origin === undefined) {
+    if (c.req.header("sec-fetch-site") === "same-origin") return;
+    throw forbidden();
+  }
+  if (origin !== ownOrigin(c)) {
+    const host = originHost(c, origin);
+    if (!host || !hosts.includes(host)) throw forbidden();
+  }
+  allowedOrigins.set(c.req.raw, origin);
+}
+
+/** An Origin this server may talk to before it knows the embed: its own, or one in the allowlist of some enabled embed. */
+export async function originAllowedSomewhere(db: Db, c: Context<AppEnv>): Promise<string | null> {
+  const origin = c.req.header("origin");
+  if (!origin) return null;
+  if (origin === ownOrigin(c)) return origin;
+  const host = originHost(c, origin);
+  if (!host) return null;
   const row = await db.get<{ ok: number } | undefined>(sql`
-    SELECT 1 AS ok FROM messaging_embeds e, json_each(e.allowed_origins) j WHERE e.enabled = 1 AND j.value = ${u.hostname} LIMIT 1`);
+    SELECT 1 AS ok FROM messaging_embeds e, json_each(e.allowed_origins) j WHERE e.enabled = 1 AND j.value = ${host} LIMIT 1`);
   return row ? origin : null;
 }
 
+/**
+ * The Origin gate's first step, before anything is read: a missing Origin (not same-origin) is
+ * refused, and so is a cross-site Origin that no enabled embed allows.
+ */
+export async function refuseForeignOrigin(c: Context<AppEnv>): Promise<void> {
+  const origin = c.req.header("origin");
+  if (origin === undefined) {
+    if (c.req.header("sec-fetch-site") === "same-origin") return;
+    throw forbidden();
+  }
+  if (!(await originAllowedSomewhere(c.var.db, c))) throw forbidden();
+  allowedOrigins.set(c.req.raw, origin);
+}
+
+/**
+ * The Origin gate, run before any input validation so a foreign site learns nothing from a
+ * 400: with a known embed id (header, query or body) that embed's allowlist decides; without
+ * one (malformed or unknown) only an Origin that some enabled embed allows, or our own,
+ * reaches validation (which then answers 400 or 404).
+ */
+export async function embedOriginGate(c: Context<AppEnv>, id: string | undefined): Promise<void> {
+  const row = id && EMBED_ID_PATTERN.test(id) ? await enabledEmbedByPublicId(c.var.db, id) : undefined;
+  if (!row) return refuseForeignOrigin(c);
+  checkEmbedOrigin(c, allowedHostsOf(row));
+  gatedEmbeds.set(c.req.raw, row);
+}
+
 /** The enabled embed of a public id, with the request's Origin checked; unknown or disabled -> 404 `embed_not_found`. */
-export async function embedForRequest(c: Context<AppEnv>, publicId: string | undefined) {
+export async function embedForRequest(c: Context<AppEnv>, publicId: string | undefined): Promise<EmbedRow> {
+  const gated = gatedEmbeds.get(c.req.raw);
+  if (gated && gated.publicId === publicId) return gated;
   const row = publicId ? await enabledEmbedByPublicId(c.var.db, publicId) : undefined;
   if (!row) throw new ApiError("embed_not_found", "No enabled chat widget has this embed id");
   checkEmbedOrigin(c, allowedHostsOf(row));
@@ -97,16 +138,62 @@ export async function publicEmbedConfig(c: Context<AppEnv>, publicId: string) {
   };
 }
 
-const visitorRef = (visitorId: string) => `widget:${visitorId}`;
+export const visitorRef = (visitorId: string) => `widget:${visitorId}`;
+
+export type ConversationStatus = "open" | "handoff_requested" | "human" | "closed";
+
+/** What a visitor may see of a turn: never credits, balances, or conversation and agent ids. */
+export interface PublicAnswer {
+  role: "assistant";
+  content: string;
+  ui?: SkillUi;
+  handoff?: { requested: true; url?: string };
+  status?: ConversationStatus;
+  unavailable?: true;
+}
+
+/** The issue 12 fields of a turn's answer, optional until the turn pipeline sets them. */
+type FullAnswer = TurnAnswer & { ui?: SkillUi; handoff?: { requested: true; url?: string }; status?: ConversationStatus };
+
+export function toPublicAnswer(answer: TurnAnswer): PublicAnswer {
+  const a = answer as FullAnswer;
+  return {
+    role: "assistant",
+    content: a.content,
+    ...(a.ui ? { ui: a.ui } : {}),
+    ...(a.handoff ? { handoff: a.handoff.url ? { requested: true, url: a.handoff.url } : { requested: true } } : {}),
+    ...(a.status ? { status: a.status } : {}),
+  };
+}
+
+const unavailable = (): PublicAnswer => ({ role: "assistant", content: UNAVAILABLE_ANSWER, unavailable: true });
+
+/** A finished answer, or the turn's events to stream (their `done` answer already made public). */
+export type EmbedTurnResult = { answer: PublicAnswer } | { events: AsyncGenerator<TurnEvent> };
+
+async function* publicEvents(events: AsyncGenerator<TurnEvent>): AsyncGenerator<TurnEvent> {
+  for await (const e of events) {
+    // relaySse writes `answer` as the done event's JSON: only the public fields go out.
+    yield e.type === "done" ? { type: "done", answer: toPublicAnswer(e.answer) as unknown as TurnAnswer } : e;
+  }
+}
+
+/** One `done` event: the streamed form of a whole answer (the polite unavailable one). */
+export async function* answerEvents(answer: PublicAnswer): AsyncGenerator<TurnEvent> {
+  yield { type: "done", answer: answer as unknown as TurnAnswer };
+}
 
 /**
- * One visitor turn: rate limits per embed id and IP, per embed id and per account per day
- * (429 with Retry-After); a message over MAX_USER_MESSAGE_CHARS -> 400 `message_too_long`;
- * no credits or no agent -> the polite unavailable answer (200, nothing charged).
+ * One visitor turn: a message over MAX_USER_MESSAGE_CHARS -> 400 `message_too_long`; limits
+ * per visitor, per IP and per embed (429 with Retry-After); past the account's daily widget
+ * cap, without credits or without an agent -> the polite unavailable answer (200, no charge).
  */
-export async function publicEmbedTurn(c: Context<AppEnv>, publicId: string | undefined, visitorId: string, message: string) {
-  const row = await embedForRequest(c, publicId);
-  if (message.length > MAX_USER_MESSAGE_CHARS) {
+export async function publicEmbedTurn(
+  c: Context<AppEnv>,
+  turn: { embedId: string | undefined; visitorId: string; message: string; stream: boolean },
+): Promise<EmbedTurnResult> {
+  const row = await embedForRequest(c, turn.embedId);
+  if (turn.message.length > MAX_USER_MESSAGE_CHARS) {
     throw new ApiError("message_too_long", `Messages are limited to ${MAX_USER_MESSAGE_CHARS} characters`);
   }
   const now = Date.now();
@@ -114,31 +201,57 @@ export async function publicEmbedTurn(c: Context<AppEnv>, publicId: string | und
   await enforceRateLimits(
     c.var.db,
     [
+      { bucket: `embedvisitor:${row.publicId}:${turn.visitorId}`, limit: EMBED_TURNS_PER_VISITOR_MINUTE, windowMs: 60_000 },
       { bucket: `embedip:${row.publicId}:${ip}`, limit: EMBED_TURNS_PER_IP_MINUTE, windowMs: 60_000 },
       { bucket: `embed:${row.publicId}`, limit: EMBED_TURNS_PER_EMBED_MINUTE, windowMs: 60_000 },
-      { bucket: `embedday:${row.profileId}`, limit: EMBED_TURNS_PER_ACCOUNT_DAY, windowMs: 86_400_000 },
     ],
     now,
   );
+  const day = await hitRateLimit(c.var.db, `embedday:${row.profileId}`, EMBED_TURNS_PER_ACCOUNT_DAY, 86_400_000, now);
+  if (!day.allowed) return { answer: unavailable() };
   try {
     const input = await prepareTurn(c.var.db, c.env, row.profileId, {
       channel: "widget",
-      conversationRef: visitorRef(visitorId),
-      messages: [{ role: "user", content: message }],
+      conversationRef: visitorRef(turn.visitorId),
+      messages: [{ role: "user", content: turn.message }],
     });
-    const answer = await runTurn(c.env, input);
-    return { role: "assistant" as const, content: answer.content };
+    if (turn.stream) return { events: publicEvents(await startStreamedTurn(c.env, input)) };
+    return { answer: toPublicAnswer(await runTurn(c.env, input)) };
   } catch (err) {
-    if (err instanceof ApiError && (err.code === "insufficient_credits" || err.code === "no_agent")) {
-      return { role: "assistant" as const, content: UNAVAILABLE_ANSWER, unavailable: true };
-    }
+    if (err instanceof ApiError && (err.code === "insufficient_credits" || err.code === "no_agent")) return { answer: unavailable() };
     throw err;
   }
 }
 
-/** A visitor's conversation, oldest first, so a reload restores it (role, content and time only). */
+/** The history message fields a visitor may see (staff replies carry the name the staff member chose). */
+interface HistoryMessage {
+  id: string;
+  role: "user" | "assistant" | "staff";
+  content: string;
+  createdAt: string;
+  authorName?: string;
+  ui?: SkillUi;
+}
+
+/** A visitor's conversation, oldest first, and its status, so a reload restores it and the widget can follow a handoff. */
 export async function publicEmbedHistory(c: Context<AppEnv>, publicId: string, visitorId: string) {
   const row = await embedForRequest(c, publicId);
-  const messages = await roomOf(c.env, row.profileId, visitorRef(visitorId)).history();
-  return { messages: messages.map((m) => ({ role: m.role, content: m.content, createdAt: m.createdAt })) };
+  const ref = visitorRef(visitorId);
+  const [stored, conv] = await Promise.all([
+    roomOf(c.env, row.profileId, ref).history(),
+    c.var.db
+      .select({ status: conversations.status })
+      .from(conversations)
+      .where(and(eq(conversations.profileId, row.profileId), eq(conversations.ref, ref)))
+      .get(),
+  ]);
+  const messages = (stored as HistoryMessage[]).map((m) => ({
+    id: m.id,
+    role: m.role,
+    content: m.content,
+    createdAt: m.createdAt,
+    ...(m.authorName ? { authorName: m.authorName } : {}),
+    ...(m.ui ? { ui: m.ui } : {}),
+  }));
+  return { status: (conv?.status ?? "open") as ConversationStatus, messages };
 }

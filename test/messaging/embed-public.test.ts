@@ -1,28 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { api, BASE, call, ok } from "../factories";
-import { createAgent, creditsOf, OPENING_HOURS, addSource, registerMessaging, setCredits } from "./helpers";
-
-const SHOP = "https://shop.com";
-
-async function enabledEmbed(hosts = ["shop.com"]) {
-  const a = await registerMessaging();
-  const agent = await createAgent(a);
-  await addSource(a, agent.id, OPENING_HOURS);
-  const e = await ok<{ embedPublicId: string }>(api("PUT", "/api/messaging/v1/embed", a, { embedEnabled: true, embedAllowedOrigins: hosts }));
-  return { a, embedId: e.embedPublicId };
-}
-
-const visitor = () => `v_${crypto.randomUUID().replace(/-/g, "")}`;
-
-function send(embedId: string, visitorId: string, content: string, headers: Record<string, string> = { origin: SHOP }) {
-  return call("/api/messaging/embed/v1/chat", {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify({ embedId, visitorId, messages: [{ role: "user", content }] }),
-  });
-}
-
-const config = (embedId: string, headers: Record<string, string> = { origin: SHOP }) => call(`/api/messaging/embed/v1/config?embedId=${embedId}`, { headers });
+import { config, enabledEmbed, history, send, SHOP, visitor } from "./embed-helpers";
+import { creditsOf, setCredits } from "./helpers";
 
 describe("public embed API", () => {
   it("an allowed origin gets the config and an answer, with its Origin echoed and Vary: Origin; nothing secret in them", async () => {
@@ -39,7 +18,7 @@ describe("public embed API", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-origin")).toBe(SHOP);
     const answer = (await res.json()) as Record<string, unknown>;
-    expect(Object.keys(answer).sort()).toEqual(["content", "role"]);
+    expect(Object.keys(answer).filter((k) => !["role", "content", "status"].includes(k))).toEqual([]);
     expect(answer.role).toBe("assistant");
     expect(await creditsOf(a.profileId)).toBe(before - 1);
     const text = JSON.stringify([body, answer]);
@@ -125,8 +104,6 @@ describe("public embed API", () => {
     const v1 = visitor();
     const v2 = visitor();
     expect((await send(one.embedId, v1, "What are your opening hours?")).status).toBe(200);
-    const history = (embedId: string, v: string, headers: Record<string, string> = { origin: SHOP }) =>
-      call(`/api/messaging/embed/v1/history?embedId=${embedId}&visitorId=${v}`, { headers });
     const h = (await (await history(one.embedId, v1)).json()) as { messages: { role: string; content: string }[] };
     expect(h.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(h.messages[0]!.content).toBe("What are your opening hours?");
