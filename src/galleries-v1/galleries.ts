@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db";
 import { inChunks } from "../db/batch";
@@ -106,10 +106,11 @@ export async function addAssets(db: Db, actor: Actor, id: string, assetIds: stri
     createdAt: now,
     linkedFrom: f.id,
   }));
-  // 8 rows of 12 columns stay under D1's 100 bound parameters; one batch keeps it all or nothing.
+  // Rows per insert stay under D1's 100 bound parameters (7 rows of 14 columns); one batch keeps it all or nothing.
+  const perInsert = Math.floor(100 / Object.keys(getTableColumns(files)).length);
   const inserts = [];
-  for (let i = 0; i < rows.length; i += 8) {
-    inserts.push(db.insert(files).values(rows.slice(i, i + 8)).onConflictDoNothing({ target: [files.collectionId, files.storageKey] }));
+  for (let i = 0; i < rows.length; i += perInsert) {
+    inserts.push(db.insert(files).values(rows.slice(i, i + perInsert)).onConflictDoNothing({ target: [files.collectionId, files.storageKey] }));
   }
   if (inserts.length) await db.batch(inserts as [(typeof inserts)[0], ...typeof inserts]);
   const keys = [...new Set(sources.map((f) => f.storageKey))];

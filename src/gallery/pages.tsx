@@ -18,11 +18,11 @@ import {
   getStudio,
   listCategories,
   listCollections,
-  listFiles,
   renameCategory,
   studioStorage,
   updateCollection,
 } from "./service";
+import { listFiles } from "./variants";
 import { GalleryPage, type GalleryPageProps } from "./views";
 
 /** The Client Gallery dashboard page (server-rendered forms plus one upload island). */

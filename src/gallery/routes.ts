@@ -32,12 +32,10 @@ import {
   deleteCategory,
   deleteCollection,
   deleteFile,
-  findFileByKey,
   getCollection,
   getStudio,
   listCategories,
   listCollections,
-  listFiles,
   MEDIA_AUDIENCE,
   presignUpload,
   proxyUpload,
@@ -45,6 +43,7 @@ import {
   studioStorage,
   updateCollection,
 } from "./service";
+import { findMediaByKey, listFiles } from "./variants";
 
 export const galleryRoutes = createRouter();
 
@@ -346,5 +345,5 @@ galleryRoutes.openapi(
 
 galleryRoutes.openapi(
   mediaRoute("/api/media", tags, "Stream file (use token from files response)"),
-  async (c) => (await serveMediaRequest(c, c.req.valid("query").t, MEDIA_AUDIENCE, "studio", (ownerId, key) => findFileByKey(c.var.db, ownerId, key))) as never,
+  async (c) => (await serveMediaRequest(c, c.req.valid("query").t, MEDIA_AUDIENCE, "studio", (ownerId, key) => findMediaByKey(c.var.db, ownerId, key))) as never,
 );

@@ -18,6 +18,7 @@ import {
   type StorageSpace,
   type UploadIntent,
 } from "../platform/storage";
+import { parseVariantKey, variantKeysOf } from "../platform/images/keys";
 import { storageLimitOf } from "../plans/service";
 
 export const MEDIA_AUDIENCE = "gallery";
@@ -192,18 +193,24 @@ async function deletePrefix(bucket: R2Bucket, prefix: string, keep: (keys: strin
   } while (cursor);
 }
 
-/** Of `keys`, those some file row of the studio still holds (an asset linked into another gallery). */
+/**
+ * Of `keys`, those some file row of the studio still holds (an asset linked into another
+ * gallery); an image variant's key is held while its original is.
+ */
 export async function heldKeys(db: Db, studioId: string, keys: string[]): Promise<Set<string>> {
-  const rows = await inChunks(keys, (chunk) =>
+  const originals = keys.map((k) => parseVariantKey(k)?.storageKey ?? k);
+  const rows = await inChunks([...new Set(originals)], (chunk) =>
     db.selectDistinct({ k: files.storageKey }).from(files).where(and(eq(files.studioId, studioId), inArray(files.storageKey, chunk))).all(),
   );
-  return new Set(rows.map((r) => r.k));
+  const held = new Set(rows.map((r) => r.k));
+  return new Set(keys.filter((_, i) => held.has(originals[i]!)));
 }
 
-/** Deletes the objects of `keys` that no file row of the studio holds any more. */
+/** Deletes the objects of `keys` (and their image variants) that no file row of the studio holds any more. */
 export async function deleteUnheldObjects(db: Db, bucket: R2Bucket, studioId: string, keys: string[]) {
   const held = await heldKeys(db, studioId, keys);
-  const gone = [...new Set(keys)].filter((k) => !held.has(k));
+  const unheld = [...new Set(keys)].filter((k) => !held.has(k));
+  const gone = [...unheld, ...variantKeysOf(unheld)];
   for (let i = 0; i < gone.length; i += 1000) await bucket.delete(gone.slice(i, i + 1000));
 }
 
@@ -286,12 +293,6 @@ export async function listFileRows(
   return { rows: slice.map((f, i) => ({ row: f, link: links[i]! })), nextCursor: more ? fileCursor(slice[slice.length - 1]!) : null };
 }
 
-/** The Client Gallery API's page of a collection's files (see listFileRows). */
-export async function listFiles(...args: Parameters<typeof listFileRows>) {
-  const { rows, nextCursor } = await listFileRows(...args);
-  return { files: rows.map(({ row, link }) => ({ ...toPublicFile(row), ...link })), nextCursor };
-}
-
 /** The studio's file with this storage key (media tokens re-check it exists and is theirs). */
 export async function findFileByKey(db: Db, studioId: string, storageKey: string) {
   const rows = db.select().from(files).where(and(eq(files.storageKey, storageKey), eq(files.studioId, studioId)));
@@ -351,11 +352,11 @@ export async function presignUpload(db: Db, env: Env, studio: { id: string; prof
 
 function insertFileStatement(db: Db, studioId: string, intent: UploadIntent, object: R2Object, guard: SQL, now: number) {
   const m = intent.meta;
-  // Columns in table order: id, studio_id, collection_id, storage_key, name, content_type, size_bytes, client_name, folder_path, created_at, linked_from.
+  // Columns in table order: id, studio_id, collection_id, storage_key, name, content_type, size_bytes, client_name, folder_path, created_at, linked_from, thumb_key, web_key.
   return db
     .insert(files)
     .select(
-      sql`SELECT ${m.fileId}, ${studioId}, ${m.collectionId}, ${intent.storageKey}, ${m.fileName}, ${intent.contentType}, ${object.size}, ${m.clientName ?? ""}, '', ${now}, NULL
+      sql`SELECT ${m.fileId}, ${studioId}, ${m.collectionId}, ${intent.storageKey}, ${m.fileName}, ${intent.contentType}, ${object.size}, ${m.clientName ?? ""}, '', ${now}, NULL, NULL, NULL
         WHERE ${guard}`,
     );
 }

@@ -2,7 +2,8 @@ import type { FC } from "hono/jsx";
 import { DataTable } from "../ui/table";
 import { Uploader, uploadIsland } from "../ui/upload-island";
 import { ErrorAlert, formatBytes, StorageMeter } from "../ui/views";
-import type { getCollection, listCategories, listCollections, listFiles } from "./service";
+import type { getCollection, listCategories, listCollections } from "./service";
+import type { listFiles } from "./variants";
 
 type Category = Awaited<ReturnType<typeof listCategories>>[number];
 type Collection = Awaited<ReturnType<typeof listCollections>>[number];
