@@ -1,4 +1,6 @@
+import type { Env } from "../env";
 import { ApiError } from "../platform/errors";
+import { isLocalDev } from "../platform/local";
 
 const BLOCKED_SUFFIXES = [".local", ".internal", ".localhost", ".home.arpa", ".lan", ".intranet", ".corp"];
 const BLOCKED_HOSTS = new Set(["localhost", "metadata", "metadata.google.internal", "instance-data", "metadata.azure.com"]);
@@ -28,6 +30,128 @@ export function assertOutboundUrl(raw: string): URL {
   if (!host.includes(".")) throw refuse("Single-label hosts are not allowed");
   if (BLOCKED_HOSTS.has(host) || BLOCKED_SUFFIXES.some((s) => host.endsWith(s))) throw refuse("Internal hosts are not allowed");
   return url;
+}
+
+const LOCAL_RECEIVER_HOSTS = new Set(["localhost", "127.0.0.1"]);
+
+/**
+ * The webhook URL rule (skills and handoff), checked when saved and again before every send:
+ * assertOutboundUrl, except that under the local-only switch (`npm run dev`, isLocalDev) an
+ * `http(s)://localhost` or `http(s)://127.0.0.1` receiver on any port is allowed too, so a
+ * merchant can try their receiver on their machine. Nothing else widens the rule.
+ */
+export function assertWebhookUrl(raw: string, env: Pick<Env, "LOCAL_DEV">): URL {
+  if (isLocalDev(env)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    if (url && (url.protocol === "http:" || url.protocol === "https:") && LOCAL_RECEIVER_HOSTS.has(url.hostname) && !url.username && !url.password) return url;
+  }
+  return assertOutboundUrl(raw);
+}
+
+/** Time box of one webhook POST (connect, answer and body). */
+export const WEBHOOK_TIMEOUT_MS = 5_000;
+/** Largest webhook answer read; a larger one is a failure. */
+export const MAX_WEBHOOK_RESPONSE_BYTES = 64 * 1024;
+
+export type WebhookFailure = "url_refused" | "redirect" | "http_error" | "timeout" | "network_error" | "too_large";
+
+/** What one POST came to: `ok` (2xx) with its body, or a failure kind; status null when no answer arrived. */
+export type WebhookResult = {
+  ok: boolean;
+  failure?: WebhookFailure;
+  status: number | null;
+  /** The response body (capped), or the first bytes of an error answer. */
+  body: string;
+  /** Seconds the receiver asked to wait (Retry-After on 429/503), when it said. */
+  retryAfterSeconds?: number;
+  error?: string;
+  url: string;
+  durationMs: number;
+};
+
+/**
+ * POSTs one JSON body to a merchant's webhook: the URL rule first (assertWebhookUrl), no
+ * redirects followed (a 3xx is a failure), WEBHOOK_TIMEOUT_MS for the whole exchange, at most
+ * MAX_WEBHOOK_RESPONSE_BYTES read. Never throws: every outcome is a WebhookResult.
+ */
+export async function postWebhook(
+  env: Pick<Env, "LOCAL_DEV">,
+  raw: string,
+  body: string,
+  headers: Record<string, string>,
+  opts: { fetcher?: typeof fetch; now?: () => number } = {},
+): Promise<WebhookResult> {
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const done = (r: Omit<WebhookResult, "url" | "durationMs">, url = raw): WebhookResult => ({ ...r, url, durationMs: Math.max(0, now() - started) });
+  let url: URL;
+  try {
+    url = assertWebhookUrl(raw, env);
+  } catch (err) {
+    return done({ ok: false, failure: "url_refused", status: null, body: "", error: err instanceof ApiError ? String(err.detail) : "URL not allowed" });
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), WEBHOOK_TIMEOUT_MS);
+  try {
+    const res = await (opts.fetcher ?? fetch)(url.toString(), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/json", "user-agent": "GellHub-Webhooks/1.0", ...headers },
+      body,
+      signal: controller.signal,
+    });
+    const status = res.status;
+    if (status >= 300 && status < 400) {
+      await res.body?.cancel();
+      return done({ ok: false, failure: "redirect", status, body: "", error: `redirects are not followed (HTTP ${status} to ${res.headers.get("location") ?? "?"})` }, url.toString());
+    }
+    const retryAfterSeconds = parseRetryAfter(res.headers.get("retry-after"), now());
+    const text = await readCapped(res, res.ok ? MAX_WEBHOOK_RESPONSE_BYTES : 1024, !res.ok);
+    if (text === null) return done({ ok: false, failure: "too_large", status, body: "", error: `the answer is larger than ${MAX_WEBHOOK_RESPONSE_BYTES} bytes` }, url.toString());
+    if (!res.ok) return done({ ok: false, failure: "http_error", status, body: text, retryAfterSeconds, error: `HTTP ${status}` }, url.toString());
+    return done({ ok: true, status, body: text, retryAfterSeconds }, url.toString());
+  } catch (err) {
+    if (controller.signal.aborted) return done({ ok: false, failure: "timeout", status: null, body: "", error: `no complete answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` }, url.toString());
+    return done({ ok: false, failure: "network_error", status: null, body: "", error: err instanceof Error ? err.message.slice(0, 300) : "network error" }, url.toString());
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Retry-After as delta seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - nowMs) / 1000));
+}
+
+/** Reads at most `max` bytes: null when the body is larger (unless `truncate`, which keeps the head). */
+async function readCapped(res: Response, max: number, truncate: boolean): Promise<string | null> {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size + value.byteLength > max) {
+      await reader.cancel();
+      if (!truncate) return null;
+      parts.push(value.subarray(0, max - size));
+      size = max;
+      break;
+    }
+    parts.push(value);
+    size += value.byteLength;
+  }
+  return new TextDecoder().decode(concat(parts, size));
 }
 
 /** Largest page body read from a URL source. */

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   unsupported_field: 400,
   url_not_allowed: 400,
   origins_required: 400,
+  webhook_url_required: 400,
   message_too_long: 400,
   email_required: 400,
   unauthenticated: 401,

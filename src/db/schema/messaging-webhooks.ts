@@ -67,7 +67,7 @@ export const skillCalls = sqliteTable(
     profileId: text("profile_id").notNull(),
     skill: text("skill").notNull(),
     conversationRef: text("conversation_ref").notNull(),
-    outcome: text("outcome", { enum: ["ok", "invalid_answer", "timeout", "http_error", "url_refused", "network_error", "too_large", "redirect"] }).notNull(),
+    outcome: text("outcome", { enum: ["ok", "invalid_answer", "timeout", "http_error", "url_refused", "network_error", "too_large", "redirect", "secret_error"] }).notNull(),
     httpStatus: integer("http_status"),
     error: text("error"),
     durationMs: integer("duration_ms").notNull(),
