@@ -12,6 +12,7 @@ import { getDb } from "./db";
 import { ensureDemoData } from "./dev/seed";
 import { driveFeature } from "./drive";
 import type { AppEnv } from "./env";
+import { clientGalleryFeature } from "./client-gallery";
 import { galleryFeature } from "./gallery";
 import { galleriesV1Feature } from "./galleries-v1";
 import { messagingFeature } from "./messaging";
@@ -81,6 +82,7 @@ export function createApp() {
   app.route("/", billingFeature);
   app.route("/", galleryFeature);
   app.route("/", driveFeature);
+  app.route("/", clientGalleryFeature);
   app.route("/", galleriesV1Feature);
   app.route("/", messagingFeature);
   app.route("/", signinFeature);

@@ -23,6 +23,7 @@ import {
   updateCollection,
 } from "./service";
 import { listFiles } from "./variants";
+import { renderCollectionSections } from "./slots";
 import { GalleryPage, type GalleryPageProps } from "./views";
 
 /** The Client Gallery dashboard page (server-rendered forms plus one upload island). */
@@ -56,11 +57,13 @@ async function render(c: Context<AppEnv>, error: string | null = null, status: C
     listCollections(c.var.db, studio.id, filter),
   ]);
   let selected: GalleryPageProps["selected"] = null;
+  let sections: Awaited<ReturnType<typeof renderCollectionSections>> = [];
   if (query.collection) {
     try {
       const collection = await getCollection(c.var.db, studio.id, query.collection);
       const files = await listFiles(c.var.db, c.env, studio.id, collection.id, { limit: 60, cursor: query.cursor }, new URL(c.req.url).origin, now);
       selected = { collection, files };
+      sections = await renderCollectionSections(c, studio, collection.id);
     } catch (err) {
       error ??= formError(err);
       status = status === 200 ? 404 : status;
@@ -78,6 +81,7 @@ async function render(c: Context<AppEnv>, error: string | null = null, status: C
         error={error}
         nonce={c.get("secureHeadersNonce")}
       />
+      {sections.length ? <div class="card" style="margin-top:20px">{sections}</div> : null}
     </Layout>,
     status,
   );
