@@ -13,9 +13,33 @@ copyFileSync(join(scalarDir, "standalone.js"), join(out, "assets", "scalar", "st
 copyFileSync(join(root, "src", "ui", "favicon.svg"), join(out, "favicon.svg"));
 console.log("assets built in dist/public");
 
-// The website chat widget: the merchant-page loader and the chat page's script (widget/).
+// The website chat widget (widget/). The loader keeps the fixed URL of the guide's snippets, so it
+// is cached briefly and revalidated by ETag; the chat frame's script is named by its content hash
+// (the /chat page finds the name in manifest.json), so browsers keep it for a year.
 const { buildSync } = await import("esbuild");
-for (const [entry, name] of [["loader.ts", "gellhub-chat.js"], ["frame.ts", "chat-frame.js"]]) {
-  buildSync({ entryPoints: [join(root, "widget", entry)], outfile: join(out, "embed", name), bundle: true, minify: true, format: "iife", target: "es2020" });
-}
-console.log("widget built in dist/public/embed");
+const { createHash } = await import("node:crypto");
+const { rmSync, writeFileSync } = await import("node:fs");
+const embedDir = join(out, "embed");
+rmSync(embedDir, { recursive: true, force: true });
+mkdirSync(embedDir, { recursive: true });
+const bundle = (entry) =>
+  buildSync({ entryPoints: [join(root, "widget", entry)], write: false, bundle: true, minify: true, format: "iife", target: "es2020", legalComments: "none" }).outputFiles[0].contents;
+writeFileSync(join(embedDir, "gellhub-chat.js"), bundle("loader.ts"));
+const frame = bundle("frame.ts");
+const frameName = `chat-frame.${createHash("sha256").update(frame).digest("hex").slice(0, 16)}.js`;
+writeFileSync(join(embedDir, frameName), frame);
+writeFileSync(join(embedDir, "manifest.json"), JSON.stringify({ frameScript: `/embed/${frameName}` }));
+// Workers static assets read the Cache-Control of these paths from _headers (they add the ETag).
+writeFileSync(
+  join(out, "_headers"),
+  [
+    "/embed/gellhub-chat.js",
+    "  Cache-Control: public, max-age=300, stale-while-revalidate=86400",
+    "/embed/chat-frame.*",
+    "  Cache-Control: public, max-age=31536000, immutable",
+    "/embed/manifest.json",
+    "  Cache-Control: no-cache",
+    "",
+  ].join("\n"),
+);
+console.log(`widget built in dist/public/embed (${frameName})`);

@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { html } from "hono/html";
 import { z } from "zod";
 import type { AppEnv } from "../env";
+import type { Env } from "../env";
+import { isLocalDev } from "../platform/local";
 import { allowedHostsOf, chatTitleOf, enabledEmbedByPublicId } from "./embed";
 import { MAX_USER_MESSAGE_CHARS } from "./embed-public";
 
@@ -15,6 +17,21 @@ const Query = z.object({ frame: z.literal("1").optional() });
 export function frameAncestors(hosts: string[], localDev: boolean): string {
   const sources = hosts.flatMap((h) => (localDev ? [`https://${h}`, `http://${h}:*`, `https://${h}:*`] : [`https://${h}`]));
   return ["'self'", ...sources].join(" ");
+}
+
+/**
+ * The chat frame script's content-hashed path, from the manifest build-assets writes next to it
+ * (read once per isolate: a deploy brings new assets and new isolates together).
+ */
+let frameScript: Promise<string> | undefined;
+export function frameScriptPath(env: Pick<Env, "ASSETS">, base: string): Promise<string> {
+  frameScript ??= env.ASSETS.fetch(new Request(new URL("/embed/manifest.json", base)))
+    .then((r) => (r.ok ? (r.json() as Promise<{ frameScript: string }>) : Promise.reject(new Error(`embed manifest: ${r.status}`))))
+    .then((m) => m.frameScript);
+  return frameScript.catch((err: unknown) => {
+    frameScript = undefined;
+    throw err;
+  });
 }
 
 const STYLE = `*{box-sizing:border-box}html,body{margin:0;height:100%;font:15px/1.4 system-ui,sans-serif;color:#1f2937}
@@ -45,7 +62,8 @@ embedPageRoutes.get("/chat/:embedId", async (c) => {
   }
   const q = Query.safeParse(c.req.query());
   const frame = q.success && q.data.frame === "1";
-  const localDev = new URL(c.req.url).protocol === "http:";
+  const localDev = isLocalDev(c.env);
+  const script = await frameScriptPath(c.env, c.req.url);
   const title = await chatTitleOf(c.var.db, row);
   c.header(
     "Content-Security-Policy",
@@ -61,5 +79,5 @@ embedPageRoutes.get("/chat/:embedId", async (c) => {
 <form id="gh-form"><label for="gh-input" style="position:absolute;left:-9999px">Your message</label>
 <textarea id="gh-input" rows="2" maxlength="${MAX_USER_MESSAGE_CHARS}" dir="auto" placeholder="Type a message…" required></textarea>
 <button type="submit">Send</button></form></div>
-<script src="/embed/chat-frame.js" defer></script></body></html>`);
+<script src="${script}" defer></script></body></html>`);
 });

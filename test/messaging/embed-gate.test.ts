@@ -75,11 +75,11 @@ describe("the widget API checks the Origin before it reads the input", () => {
         expect(r.headers.get("vary"), origin).toMatch(/Origin/);
       }
     }
-    for (const headers of [{}, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }, { "sec-fetch-site": "none" }]) {
+    for (const headers of [{}, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }, { "sec-fetch-site": "none" }] as Record<string, string>[]) {
       expect((await config(embedId, headers)).status, JSON.stringify(headers)).toBe(403);
       expect((await send(embedId, visitor(), "hi", headers)).status, JSON.stringify(headers)).toBe(403);
     }
-    for (const headers of [{ origin: SHOP }, { origin: BASE }, { "sec-fetch-site": "same-origin" }]) {
+    for (const headers of [{ origin: SHOP }, { origin: BASE }, { "sec-fetch-site": "same-origin" }] as Record<string, string>[]) {
       expect((await config(embedId, headers)).status, JSON.stringify(headers)).toBe(200);
       expect((await send(embedId, visitor(), "hi", headers)).status, JSON.stringify(headers)).toBe(200);
       expect((await history(embedId, v, headers)).status, JSON.stringify(headers)).toBe(200);

@@ -25,7 +25,7 @@ describe("the /chat/emb_… page", () => {
     expect(html).toContain("&lt;b&gt;Hi&lt;/b&gt; &amp; welcome");
     expect(html).not.toContain("<b>Hi</b>");
     expect(html).toContain("Store assistant");
-    expect(html).toContain('src="/embed/chat-frame.js"');
+    expect(html).toMatch(/<script src="\/embed\/chat-frame\.[0-9a-f]{16}\.js" defer>/);
     expect(html).toContain('id="gh-close"');
     expect(html).toContain('aria-live="polite"');
   });
@@ -41,11 +41,26 @@ describe("the /chat/emb_… page", () => {
     expect((await call(`/chat/${embedId}`)).status).toBe(404);
   });
 
-  it("the built widget scripts are in the assets", async () => {
-    for (const name of ["gellhub-chat.js", "chat-frame.js"]) {
-      const res = await env.ASSETS.fetch(new Request(`http://localhost/embed/${name}`));
-      expect(res.status, name).toBe(200);
-      expect(await res.text()).toContain("gellhub");
-    }
+  it("the loader is cached briefly and revalidated by ETag; the frame script the page names is content-hashed and immutable", async () => {
+    const asset = (path: string, headers: Record<string, string> = {}) => env.ASSETS.fetch(new Request(`http://localhost${path}`, { headers }));
+    const loader = await asset("/embed/gellhub-chat.js");
+    expect(loader.status).toBe(200);
+    expect(loader.headers.get("content-type")).toMatch(/javascript/);
+    expect(loader.headers.get("cache-control")).toBe("public, max-age=300, stale-while-revalidate=86400");
+    const etag = loader.headers.get("etag");
+    expect(etag).toBeTruthy();
+    expect(await loader.text()).toContain("GellHubChat");
+    const again = await asset("/embed/gellhub-chat.js", { "if-none-match": etag! });
+    expect(again.status).toBe(304);
+
+    const { embedId } = await enabled();
+    const html = await (await call(`/chat/${embedId}`)).text();
+    const src = /<script src="([^"]+)"/.exec(html)![1]!;
+    const frame = await asset(src);
+    expect(frame.status).toBe(200);
+    expect(frame.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const body = new Uint8Array(await frame.arrayBuffer());
+    const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", body)), (b) => b.toString(16).padStart(2, "0")).join("");
+    expect(src).toBe(`/embed/chat-frame.${digest.slice(0, 16)}.js`);
   });
 });
