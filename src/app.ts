@@ -15,6 +15,7 @@ import type { AppEnv } from "./env";
 import { clientGalleryFeature } from "./client-gallery";
 import { galleryFeature } from "./gallery";
 import { galleriesV1Feature } from "./galleries-v1";
+import { mailFeature } from "./mail";
 import { messagingFeature } from "./messaging";
 import { signinFeature } from "./signin";
 import { ApiError, type ErrorCode } from "./platform/errors";
@@ -85,6 +86,7 @@ export function createApp() {
   app.route("/", clientGalleryFeature);
   app.route("/", galleriesV1Feature);
   app.route("/", messagingFeature);
+  app.route("/", mailFeature);
   app.route("/", signinFeature);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", { type: "apiKey", in: "header", name: "x-api-key" });

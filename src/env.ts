@@ -58,6 +58,17 @@ export interface Env {
   AI_MODEL?: string;
 }
 
+  /**
+   * Email (the outbox, platform/email). Sender, e.g. `GellHub <no-reply@mail.example.com>`; with
+   * neither transport below (or without EMAIL_FROM) nothing is sent: messages stay `held`.
+   */
+  EMAIL_FROM?: string;
+  /** HTTP provider key (secret), Resend's wire format; takes precedence over SEND_EMAIL. */
+  EMAIL_API_KEY?: string;
+  /** HTTP provider endpoint, default https://api.resend.com/emails (any Resend-compatible API). */
+  EMAIL_API_URL?: string;
+  /** Cloudflare's send_email binding (Email Service / Email Routing): raw MIME built with mimetext. */
+  SEND_EMAIL?: SendEmail;
 /** Who is calling: filled by the auth middleware, read by routes only. */
 export interface AuthContext {
   profileId: string;

@@ -3,6 +3,7 @@ import { getDb } from "./db";
 import type { Env } from "./env";
 import { pruneRateLimits } from "./platform/rate-limit";
 import { sweepExpiredUploads } from "./platform/storage";
+import { sendDueEmails } from "./platform/email";
 import { purgeExpiredTrash } from "./drive";
 import { topUpFreeCredits } from "./messaging";
 
@@ -19,3 +20,4 @@ export default {
     await topUpFreeCredits(getDb(env.DB), controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;
+    await sendDueEmails(getDb(env.DB), env, controller.scheduledTime);

@@ -307,3 +307,19 @@ export async function revokePartnerAppKeys(db: Db, partnerAppId: string, now: nu
     .run();
   return res.meta.changes;
 }
+
+/**
+ * Records that the profile's own email was verified by a link sent to it (a gallery share);
+ * `email` must still be the profile's. Idempotent: the first verification time is kept.
+ */
+export async function markEmailVerified(db: Db, profileId: string, email: string, now: number): Promise<void> {
+  await db
+    .update(profiles)
+    .set({ emailVerifiedAt: now })
+    .where(and(eq(profiles.id, profileId), eq(profiles.email, email.toLowerCase()), isNull(profiles.emailVerifiedAt)));
+}
+
+/** Whether a login with this email exists (pages that offer "sign in" or "create account" for a known email). */
+export async function hasAccount(db: Db, email: string): Promise<boolean> {
+  return !!(await db.select({ id: profiles.id }).from(profiles).where(eq(profiles.email, email.toLowerCase())).get());
+}

@@ -44,11 +44,11 @@ export async function actorFor(c: Context<AppEnv>): Promise<Actor> {
 
 /**
  * The member rows of a signed-in profile: members whose email is the profile's, only when that
- * email is verified (a Google identity confirmed it). Unverified emails link to nothing, so
+ * email is verified (a Google identity confirmed it, or the profile accepted a share link sent to it). Unverified emails link to nothing, so
  * registering someone else's address never opens their galleries.
  */
-export async function membershipsOf(db: Db, profile: { email: string; googleSubject: string | null }) {
-  if (!profile.googleSubject) return [];
+export async function membershipsOf(db: Db, profile: { email: string; googleSubject: string | null; emailVerifiedAt?: number | null }) {
+  if (!profile.googleSubject && !profile.emailVerifiedAt) return [];
   return db.select().from(members).where(eq(members.email, profile.email.toLowerCase())).all();
 }
 
@@ -56,7 +56,7 @@ export async function membershipsOf(db: Db, profile: { email: string; googleSubj
  * Who a dashboard user is for one gallery: the owner when it is their studio's, else the
  * member of its studio their verified email is; null when neither (the page answers 404).
  */
-export async function pageActorFor(db: Db, profile: { id: string; email: string; googleSubject: string | null }, galleryId: string): Promise<Actor | null> {
+export async function pageActorFor(db: Db, profile: { id: string; email: string; googleSubject: string | null; emailVerifiedAt?: number | null }, galleryId: string): Promise<Actor | null> {
   const gallery = await db
     .select({ studioId: collections.studioId, owner: studios.profileId })
     .from(collections)

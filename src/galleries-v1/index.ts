@@ -4,6 +4,8 @@ import type { AppEnv } from "../env";
 import { galleriesV1PageRoutes } from "./pages";
 import { galleriesV1Routes } from "./routes";
 import { studioV1Routes } from "./routes-studio";
+import { shareEmailV1Routes } from "./routes-share-email";
+import { sharePages } from "./share-pages";
 
 /** The v1 galleries API and its dashboard pages (galleries-v1.txt): galleries, assets, folders, members, teams, rights, metadata. */
 export const galleriesV1Feature = new OpenAPIHono<AppEnv>();
@@ -12,4 +14,6 @@ const V1_BODY_LIMIT = 1024 * 1024;
 galleriesV1Feature.use("/api/v1/*", limitBody(V1_BODY_LIMIT, `Bodies are limited to ${V1_BODY_LIMIT} bytes`));
 galleriesV1Feature.route("/", galleriesV1Routes);
 galleriesV1Feature.route("/", studioV1Routes);
+galleriesV1Feature.route("/", shareEmailV1Routes);
+galleriesV1Feature.route("/", sharePages);
 galleriesV1Feature.route("/", galleriesV1PageRoutes);

@@ -17,6 +17,7 @@ import { createMember, createTeam, deleteMember, deleteTeam, listMembers, listTe
 import { effectiveAccess, listGalleryTeams, revokeTeamRight, setTeamRight, teamRightsEverywhere } from "./rights";
 import { CreateFieldParams, CreateFolderParams, CreateMemberParams, ItemName, PageParams, TeamParams } from "./schemas";
 import { GalleryV1Page, SharedPage } from "./views";
+import { shareFromPage } from "./share-pages";
 
 /** Dashboard pages of the v1 model: one gallery's folders, rights and metadata; Members & Teams. */
 export const galleriesV1PageRoutes = new Hono<AppEnv>();
@@ -124,6 +125,7 @@ galleryAction("move", (c, actor, id, form) => {
   });
 });
 galleryAction("assets/rename", (c, actor, id, form) => renameAsset(c.var.db, actor, id, formText(form.asset_id), ItemName.parse(formText(form.name))));
+galleryAction("share", shareFromPage);
 galleryAction("rights", (c, actor, id, form) => setTeamRight(c.var.db, actor, id, formText(form.team_id), Level.parse(formText(form.level)), Date.now()));
 galleryAction("metadata", (c, actor, id, form) => {
   const entries = Object.entries(form)
@@ -221,7 +223,7 @@ galleriesV1PageRoutes.get("/dashboard/shared", async (c) => {
   }
   return c.html(
     <Layout title="Shared with me" user={user}>
-      <SharedPage shared={shared} verified={user.googleSubject !== null} />
+      <SharedPage shared={shared} verified={user.googleSubject !== null || user.emailVerifiedAt !== null} />
     </Layout>,
   );
 });

@@ -5,6 +5,7 @@ import type { getGallery, listAssets } from "./galleries";
 import type { getGalleryMetadata, listFields } from "./metadata";
 import type { listTeams } from "./people";
 import type { effectiveAccess, listGalleryTeams } from "./rights";
+import { ShareByEmail } from "./share-views";
 
 type Gallery = Awaited<ReturnType<typeof getGallery>>;
 type Asset = Awaited<ReturnType<typeof listAssets>>["assets"][number];
@@ -267,6 +268,7 @@ export const GalleryV1Page: FC<GalleryV1PageProps> = (p) => {
                 Grant
               </button>
             </form>
+            <ShareByEmail action={`${base}/share`} />
           </div>
           <div class="card" data-testid="effective">
             <h3>Effective access</h3>
@@ -297,7 +299,7 @@ export const SharedPage: FC<{ shared: { studio: string; galleries: { id: string;
       <a href="/dashboard">Dashboard</a> / Shared with me
     </p>
     <h1>Shared with me</h1>
-    {verified ? null : <p class="muted">Galleries are shared with your email once it is verified: sign in with Google to confirm it.</p>}
+    {verified ? null : <p class="muted">Galleries are shared with your email once it is verified: open the link in a share email, or sign in with Google.</p>}
     <DataTable
       label="Shared galleries"
       columns={["Gallery", "Studio"]}

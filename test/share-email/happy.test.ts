@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { Browser, ok, registerAccount, registerStudio } from "../factories";
+import { createGallery, V1, v1 } from "../galleries-v1/helpers";
+import { latestShare, mailbox, registerAndAccept, share, shareWith } from "./helpers";
+
+describe("share_via_email", () => {
+  it("makes the person a member with their own team, grants read and mails a link with the studio and gallery names", async () => {
+    const a = await registerStudio();
+    const g = await createGallery(a, "Lake Wedding");
+    const { email, shared, message } = await shareWith(a, g.id);
+    expect(shared).toMatchObject({ gallery_id: g.id, email, access: "read", read: true, write: false, manage: false, email_status: "held" });
+    expect(shared.team_id).toBe(shared.member.own_team_id);
+    expect(JSON.stringify(shared)).not.toContain("/share/");
+    const members = await ok<{ members: { email: string }[] }>(v1("GET", "/api/v1/members", a));
+    expect(members.members.map((m) => m.email)).toContain(email);
+    const rights = await ok<{ teams: { id: string; access: string }[] }>(v1("GET", `${V1}/${g.id}/teams`, a));
+    expect(rights.teams).toEqual([expect.objectContaining({ id: shared.team_id, access: "read" })]);
+    expect(message.id).toBe(shared.email_id);
+    expect(message.subject).toContain("Lake Wedding");
+    expect(message.subject).toContain("Test studio");
+    expect(message.text).toContain("Lake Wedding");
+    expect(message.html).toContain("Lake Wedding");
+    expect(message.html).toMatch(/<a href="http:\/\/localhost\/share\/[A-Za-z0-9_-]+"/);
+  });
+
+  it("accepts Rails form fields (manage as the string true) and grants manage", async () => {
+    const a = await registerStudio();
+    const g = await createGallery(a);
+    const res = await ok<{ access: string; write: boolean; manage: boolean }>(
+      (await import("../galleries-v1/helpers")).v1Form("PUT", `${V1}/${g.id}/share_via_email`, a, [
+        ["email", "Form.Person@Example.com"],
+        ["manage", "true"],
+      ]),
+    );
+    expect(res).toMatchObject({ access: "manage", write: true, manage: true });
+    expect((await latestShare("form.person@example.com")).message.to).toBe("form.person@example.com");
+  });
+
+  it("lets a new person register on the accept page and land on exactly that gallery, read-only, under Shared with me", async () => {
+    const a = await registerStudio();
+    const g = await createGallery(a, "Shared One");
+    const other = await createGallery(a, "Not Shared");
+    const { path } = await shareWith(a, g.id);
+    const opened = await new Browser().fetch(path);
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get("cache-control")).toBe("no-store");
+    expect(opened.headers.get("referrer-policy")).toBe("no-referrer");
+    const page = await opened.text();
+    expect(page).toContain("Shared One");
+    expect(page).toContain('aria-label="Create account and accept"');
+
+    const { browser, res } = await registerAndAccept(path);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/dashboard/galleries/${g.id}`);
+    const gallery = await browser.fetch(`/dashboard/galleries/${g.id}`);
+    expect(gallery.status).toBe(200);
+    const html = await gallery.text();
+    expect(html).toContain("Shared One");
+    expect(html).not.toContain('aria-label="Share by email"');
+    expect(html).not.toContain('aria-label="Create folder"');
+    const sharedPage = await (await browser.fetch("/dashboard/shared")).text();
+    expect(sharedPage).toContain(`data-gallery-id="${g.id}"`);
+    expect(sharedPage).not.toContain(`data-gallery-id="${other.id}"`);
+    expect((await browser.fetch(`/dashboard/galleries/${other.id}`)).status).toBe(404);
+  });
+
+  it("lets a person with an account sign in on the accept page, and one already signed in accept with one click", async () => {
+    const a = await registerStudio();
+    const g1 = await createGallery(a, "First");
+    const g2 = await createGallery(a, "Second");
+    const person = await registerAccount("drive");
+    const first = await shareWith(a, g1.id, { email: person.email });
+    const browser = new Browser();
+    expect(await (await browser.fetch(first.path)).text()).toContain('aria-label="Sign in and accept"');
+    const signedIn = await browser.postForm(first.path, { action: "login", password: person.password });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get("location")).toBe(`/dashboard/galleries/${g1.id}`);
+
+    const second = await shareWith(a, g2.id, { email: person.email, manage: true });
+    expect(await (await browser.fetch(second.path)).text()).toContain('aria-label="Accept"');
+    const accepted = await browser.postForm(second.path, { action: "accept" });
+    expect(accepted.status).toBe(303);
+    const html = await (await browser.fetch(`/dashboard/galleries/${g2.id}`)).text();
+    expect(html).toContain('aria-label="Share by email"');
+    const sharedPage = await (await browser.fetch("/dashboard/shared")).text();
+    expect(sharedPage).toContain(`data-gallery-id="${g1.id}"`);
+    expect(sharedPage).toContain(`data-gallery-id="${g2.id}"`);
+  });
+
+  it("repeating the share keeps one member and one grant, mails a new link and retires the old one", async () => {
+    const a = await registerStudio();
+    const g = await createGallery(a);
+    const first = await shareWith(a, g.id);
+    const again = await ok<{ member: { id: string }; access: string }>(share(a, g.id, { email: first.email.toUpperCase(), manage: true }));
+    expect(again.member.id).toBe(first.shared.member.id);
+    expect(again.access).toBe("manage");
+    const members = await ok<{ members: { email: string }[] }>(v1("GET", "/api/v1/members", a));
+    expect(members.members.filter((m) => m.email === first.email)).toHaveLength(1);
+    const rights = await ok<{ teams: { id: string }[] }>(v1("GET", `${V1}/${g.id}/teams`, a));
+    expect(rights.teams).toHaveLength(1);
+    expect((await mailbox()).filter((m) => m.to === first.email)).toHaveLength(2);
+    const second = await latestShare(first.email);
+    expect(second.token).not.toBe(first.token);
+    expect((await new Browser().fetch(first.path)).status).toBe(410);
+    expect((await registerAndAccept(second.path)).res.status).toBe(303);
+  });
+
+  it("opening the link (GET, as a mail scanner does) spends nothing", async () => {
+    const a = await registerStudio();
+    const g = await createGallery(a);
+    const { path } = await shareWith(a, g.id);
+    for (let i = 0; i < 3; i++) expect((await new Browser().fetch(path)).status).toBe(200);
+    const { res } = await registerAndAccept(path);
+    expect(res.status).toBe(303);
+    expect((await new Browser().fetch(path)).status).toBe(410);
+  });
+});
