@@ -51,7 +51,7 @@ export function createApp() {
     c.header("X-Request-Id", c.get("requestId"));
   });
 
-  // The public widget API answers CORS itself (only allowed origins, never `*`).
+  // The public widget API answers CORS itself (only allowed origins, never `*`), the tus server too (its headers exposed).
   const apiCors = cors({
       origin: "*",
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
@@ -59,7 +59,7 @@ export function createApp() {
       exposeHeaders: ["X-Request-Id", "Retry-After"],
       maxAge: 600,
     });
-  app.use("/api/*", (c, next) => (c.req.path.startsWith("/api/messaging/embed/") ? next() : apiCors(c, next)));
+  app.use("/api/*", (c, next) => (c.req.path.startsWith("/api/messaging/embed/") || c.req.path.startsWith("/api/v1/uploads") ? next() : apiCors(c, next)));
   app.use("/api/*", async (c, next) => {
     const path = c.req.path;
     if (NON_JSON_ROUTES.some((r) => r.test(path))) return next();

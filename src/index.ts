@@ -5,6 +5,7 @@ import { pruneRateLimits } from "./platform/rate-limit";
 import { sweepExpiredUploads } from "./platform/storage";
 import { sendDueEmails } from "./platform/email";
 import { purgeExpiredTrash } from "./drive";
+import { sweepExpiredTusUploads } from "./uploads/service";
 import { topUpFreeCredits } from "./messaging";
 
 export { ConversationRoom } from "./messaging";
@@ -15,6 +16,8 @@ export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
     await pruneRateLimits(getDb(env.DB), controller.scheduledTime, 24 * 3600_000);
+    // tus uploads first: they abort their multipart uploads and release their own reservations.
+    await sweepExpiredTusUploads(getDb(env.DB), env.FILES, controller.scheduledTime);
     await sweepExpiredUploads(getDb(env.DB), env.FILES, controller.scheduledTime);
     await purgeExpiredTrash(getDb(env.DB), env.FILES, controller.scheduledTime);
     await topUpFreeCredits(getDb(env.DB), controller.scheduledTime);

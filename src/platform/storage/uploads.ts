@@ -84,6 +84,15 @@ export async function getUploadIntent(db: Db, owner: OwnerRef, storageKey: strin
   );
 }
 
+/** Moves an open intent's expiry: a resumable upload pushes it on while it keeps receiving bytes. */
+export async function extendUploadIntent(db: Db, owner: OwnerRef, storageKey: string, expiresAt: number): Promise<void> {
+  await db
+    .update(uploadIntents)
+    .set({ expiresAt })
+    .where(and(eq(uploadIntents.storageKey, storageKey), eq(uploadIntents.ownerId, owner.id), isNull(uploadIntents.claimId)))
+    .run();
+}
+
 /** Statements that drop an intent and release its reservation, only if the intent still exists unclaimed. */
 function releaseStatements(db: Db, owner: OwnerRef, intent: UploadIntent): [Stmt, Stmt] {
   const t = OWNER_TABLE[owner.kind];
