@@ -21,6 +21,6 @@ export default {
     await sweepExpiredUploads(getDb(env.DB), env.FILES, controller.scheduledTime);
     await purgeExpiredTrash(getDb(env.DB), env.FILES, controller.scheduledTime);
     await topUpFreeCredits(getDb(env.DB), controller.scheduledTime);
+    await sendDueEmails(getDb(env.DB), env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;
-    await sendDueEmails(getDb(env.DB), env, controller.scheduledTime);
