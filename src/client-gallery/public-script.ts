@@ -129,6 +129,7 @@ export const PUBLIC_GALLERY_SCRIPT = `(() => {
       document.body.classList.toggle("only-favs", on);
     } else if (t.dataset.download !== undefined && !pinOk) {
       e.preventDefault();
+      if (!viewer.hidden) close();
       pendingHref = t.href;
       pinForm.hidden = false;
       pinForm.querySelector("input").focus();
