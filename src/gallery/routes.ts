@@ -237,7 +237,7 @@ galleryRoutes.openapi(
     if (file.size === 0) throw new ApiError("invalid_request", [{ path: "file", message: "file is empty" }]);
     const { file: row } = await proxyUpload(
       c.var.db,
-      c.env.FILES,
+      c.env,
       studio,
       { collectionId: form.collectionId, clientName: form.clientName, fileName: FileName.parse(file.name || "file"), contentType: file.type, sizeBytes: file.size, file },
       Date.now(),
@@ -282,7 +282,7 @@ for (const [prefix, auth] of [
   });
   galleryRoutes.openapi(completeRoute(`${prefix}/complete`, auth), async (c) => {
     const studio = await studioOf(c);
-    const { file, created } = await completeGalleryUpload(c.var.db, c.env.FILES, studio, c.req.valid("json"), Date.now());
+    const { file, created } = await completeGalleryUpload(c.var.db, c.env, studio, c.req.valid("json"), Date.now());
     return c.json(file, created ? 201 : 200);
   });
 }

@@ -19,6 +19,7 @@ import {
   type UploadIntent,
 } from "../platform/storage";
 import { parseVariantKey, variantKeysOf } from "../platform/images/keys";
+import { makeFileVariants, type ImageEnv } from "./images";
 import { storageLimitOf } from "../plans/service";
 
 export const MEDIA_AUDIENCE = "gallery";
@@ -367,12 +368,12 @@ function insertFileStatement(db: Db, studioId: string, intent: UploadIntent, obj
  */
 export async function completeGalleryUpload(
   db: Db,
-  bucket: R2Bucket,
+  env: ImageEnv,
   studio: { id: string; profileId: string },
   body: { storageKey: string; collectionId?: string; sizeBytes?: number; contentType?: string },
   now: number,
 ) {
-  const { row, created } = await uploadRecipe.complete(db, bucket, studioSpace(db, studio), {
+  const { row, created } = await uploadRecipe.complete(db, env.FILES, studioSpace(db, studio), {
     storageKey: body.storageKey,
     sizeBytes: body.sizeBytes,
     now,
@@ -383,6 +384,7 @@ export async function completeGalleryUpload(
     findRow: () => findFileByKey(db, studio.id, body.storageKey),
     claimCondition: (i) => sql`EXISTS (SELECT 1 FROM collections WHERE id = ${i.meta.collectionId} AND studio_id = ${studio.id})`,
   });
+  if (created) await makeFileVariants(db, env, row);
   return { file: toPublicFile(row), created };
 }
 
@@ -390,10 +392,10 @@ export async function completeGalleryUpload(
  * The proxy route: uploadRecipe.proxy, the same reserve -> put -> complete path as a direct
  * upload with the Worker doing the PUT. A failed write releases the reservation.
  */
-export async function proxyUpload(db: Db, bucket: R2Bucket, studio: { id: string; profileId: string }, target: UploadTarget & { file: Blob }, now: number) {
+export async function proxyUpload(db: Db, env: ImageEnv, studio: { id: string; profileId: string }, target: UploadTarget & { file: Blob }, now: number) {
   const prepare = () => prepareUpload(db, studio.id, target);
-  return uploadRecipe.proxy(db, bucket, studioSpace(db, studio), prepare, target.file, now, (storageKey) =>
-    completeGalleryUpload(db, bucket, studio, { storageKey }, now),
+  return uploadRecipe.proxy(db, env.FILES, studioSpace(db, studio), prepare, target.file, now, (storageKey) =>
+    completeGalleryUpload(db, env, studio, { storageKey }, now),
   );
 }
 

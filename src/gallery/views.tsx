@@ -3,6 +3,7 @@ import { DataTable } from "../ui/table";
 import { Uploader, uploadIsland } from "../ui/upload-island";
 import { ErrorAlert, formatBytes, StorageMeter } from "../ui/views";
 import type { getCollection, listCategories, listCollections } from "./service";
+import { FILE_GRID_CSS, FileGrid } from "./file-grid";
 import type { listFiles } from "./variants";
 
 type Category = Awaited<ReturnType<typeof listCategories>>[number];
@@ -32,11 +33,7 @@ tr.current{background:#eef2ff}
 .progress{height:8px;background:#eef0f6;border-radius:99px;overflow:hidden}.progress>span{display:block;height:100%;width:0;background:var(--brand);transition:width .15s}
 .progress.ok>span{background:var(--ok)}.progress.err>span{background:var(--err)}
 .uploads{list-style:none;padding:0;margin:12px 0 0;display:grid;gap:8px}.uploads li{display:grid;grid-template-columns:1fr 160px 80px;gap:10px;align-items:center;font-size:14px}
-.thumbs{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px;margin-top:16px}
-.thumb{background:#fff;border:1px solid var(--line);border-radius:10px;overflow:hidden;display:grid}
-.thumb .img{aspect-ratio:1;background:#eef0f6;display:flex;align-items:center;justify-content:center;overflow:hidden}.thumb img{width:100%;height:100%;object-fit:cover}
-.thumb .meta{padding:6px 8px;font-size:12px;display:flex;justify-content:space-between;gap:6px;align-items:center}.thumb .meta span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-`;
+` + FILE_GRID_CSS;
 
 const UPLOAD_JS = uploadIsland({
   presignUrl: "/api/dashboard/gallery/upload/presign",
@@ -116,42 +113,6 @@ const CollectionForm: FC<{ categories: Category[]; collection?: CollectionDetail
       {collection ? "Save" : "Create collection"}
     </button>
   </form>
-);
-
-const FileGrid: FC<{ collectionId: string; files: FilesPage; filter?: string }> = ({ collectionId, files, filter }) => (
-  <>
-    <div class="thumbs" data-testid="file-grid">
-      {files.files.map((f) => (
-        <div class="thumb" data-file-id={f.id} data-file-name={f.name}>
-          <div class="img">
-            {f.contentType.startsWith("image/") && f.contentType !== "image/svg+xml" ? (
-              <img src={f.url} alt={f.name} loading="lazy" decoding="async" />
-            ) : (
-              <a href={f.url} class="muted">
-                {f.contentType}
-              </a>
-            )}
-          </div>
-          <div class="meta">
-            <span title={f.name}>{f.name}</span>
-            <form method="post" action={`/dashboard/gallery/collections/${collectionId}/files/${f.id}/delete`}>
-              <button class="btn danger small" type="submit" aria-label={`Delete ${f.name}`}>
-                ✕
-              </button>
-            </form>
-          </div>
-        </div>
-      ))}
-    </div>
-    {files.files.length === 0 ? <p class="muted">No files yet: drop some above.</p> : null}
-    {files.nextCursor ? (
-      <p>
-        <a class="btn secondary" href={`/dashboard/gallery?collection=${collectionId}${filter ? `&category=${filter}` : ""}&cursor=${files.nextCursor}`}>
-          Next page
-        </a>
-      </p>
-    ) : null}
-  </>
 );
 
 /** The Client Gallery dashboard page: collections, categories, uploads and the storage meter. */
