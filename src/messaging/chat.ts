@@ -31,7 +31,7 @@ export interface ChatRequest {
  * or the default (none -> 409 `no_agent`). Credits are taken by the conversation's room
  * (402 there at zero, before any engine work).
  */
-export async function prepareTurn(db: Db, env: Env, profileId: string, body: ChatRequest): Promise<TurnInput> {
+export async function prepareTurn(db: Db, env: Env, profileId: string, body: ChatRequest, opts: { visitorId?: string } = {}): Promise<TurnInput> {
   for (const f of FORBIDDEN_FIELDS) {
     if (f in body) throw new ApiError("unsupported_field", `Do not send "${f}": GellHub picks the engine`);
   }
@@ -40,7 +40,21 @@ export async function prepareTurn(db: Db, env: Env, profileId: string, body: Cha
   const agent = await resolveChatAgent(db, profileId, body.agentId === GUIDE_PLACEHOLDER_AGENT_ID ? undefined : body.agentId);
   // Without a ref the turn still lands in a conversation of its own.
   const ref = body.conversationRef ?? `auto:${newId("ref")}`;
-  return { profileId, agent, channel: body.channel ?? "api", ref, message: last.content, engine: engineConfigOf(env) };
+  return { profileId, agent, channel: body.channel ?? "api", ref, message: last.content, engine: engineConfigOf(env), visitorId: opts.visitorId ?? null };
+}
+
+/**
+ * What a website visitor may see of a turn's answer: the text, the conversation's status and
+ * the skill ui or handoff when there is one; never credits, balances or internal ids.
+ */
+export function publicAnswerOf(a: TurnAnswer) {
+  return {
+    role: "assistant" as const,
+    content: a.content,
+    ...(a.status ? { status: a.status } : {}),
+    ...(a.ui ? { ui: a.ui } : {}),
+    ...(a.handoff ? { handoff: a.handoff } : {}),
+  };
 }
 
 export const insufficientCredits = () => new ApiError("insufficient_credits", "No credits left on this account; top up or upgrade the plan");

@@ -2,9 +2,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireApiKey } from "../platform/auth";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "../platform/openapi";
 import { enforceRateLimits } from "../platform/rate-limit";
-import { prepareTurn, relaySse, roomOf, runTurn, startStreamedTurn, type ChatRequest } from "./chat";
-import { getConversation, listConversations, toConversation } from "./conversations";
-import { ChatBody, ChatResponse, ConversationSchema, IdParam, ListQuery, StoredMessageSchema } from "./schemas";
+import { prepareTurn, relaySse, runTurn, startStreamedTurn, type ChatRequest } from "./chat";
+import { ChatResponse, ConversationListQuery, ConversationSchema, StoredMessageSchema } from "./chat-schemas";
+import { listConversations } from "./conversations";
+import { conversationTranscript } from "./inbox";
+import { ChatBody, IdParam } from "./schemas";
 
 export const chatRoutes = createRouter();
 
@@ -23,6 +25,8 @@ chatRoutes.openapi(
     description:
       "The last message is the user's new message; the conversation's history lives on GellHub (keyed by `conversationRef`). " +
       "One credit per answered turn; nothing is charged when the engine fails. Do not send `model` or `provider` (400 `unsupported_field`). " +
+      "Turns that cost 0 credits: a dynamic skill's answer (`skill`, `ui`), a request for a person (`handoff`, status `handoff_requested`) " +
+      "and any message while a person has the conversation (status `human`: stored, empty `content`, no bot answer). " +
       "Streaming: `delta` events `{content}`, then one `done` event with the JSON answer (or an `error` event).",
     request: jsonBody(ChatBody),
     responses: {
@@ -55,8 +59,8 @@ chatRoutes.openapi(
     path: "/api/messaging/v1/conversations",
     tags: ["Messaging conversations"],
     ...auth,
-    summary: "Conversations, newest activity first (pass nextCursor back as cursor)",
-    request: { query: ListQuery },
+    summary: "Conversations, newest activity first (pass nextCursor back as cursor); `status` filters (e.g. handoff_requested)",
+    request: { query: ConversationListQuery },
     responses: {
       200: jsonResponse(z.object({ conversations: z.array(ConversationSchema), nextCursor: z.string().nullable() })),
       ...errorResponses(400, 401, 403),
@@ -64,7 +68,7 @@ chatRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    return c.json(await listConversations(c.var.db, c.var.auth.profileId, q.cursor, q.limit), 200);
+    return c.json(await listConversations(c.var.db, c.var.auth.profileId, q.cursor, q.limit, q.status), 200);
   },
 );
 
@@ -74,16 +78,12 @@ chatRoutes.openapi(
     path: "/api/messaging/v1/conversations/{id}",
     tags: ["Messaging conversations"],
     ...auth,
-    summary: "One conversation with its messages, oldest first",
+    summary: "One conversation with its messages, oldest first (roles user, assistant and staff; skill answers keep their ui)",
     request: { params: IdParam },
     responses: {
       200: jsonResponse(z.object({ ...ConversationSchema.shape, messages: z.array(StoredMessageSchema) })),
       ...errorResponses(401, 403, 404),
     },
   }),
-  async (c) => {
-    const conv = await getConversation(c.var.db, c.var.auth.profileId, c.req.valid("param").id);
-    const messages = await roomOf(c.env, c.var.auth.profileId, conv.ref).history();
-    return c.json({ ...toConversation(conv), messages }, 200);
-  },
+  async (c) => c.json(await conversationTranscript(c.env, c.var.db, c.var.auth.profileId, c.req.valid("param").id), 200),
 );

@@ -139,30 +139,4 @@ export const ChatBody = z
   .passthrough()
   .openapi("ChatRequest");
 
-export const ChatResponse = z
-  .object({
-    role: z.literal("assistant"),
-    content: z.string(),
-    creditsCharged: z.number().int(),
-    conversationId: z.string(),
-    agentId: z.string(),
-  })
-  .openapi("ChatResponse");
-
-export const ConversationSchema = z
-  .object({
-    id: z.string(),
-    agentId: z.string(),
-    channel: z.string(),
-    conversationRef: z.string(),
-    status: z.string(),
-    messageCount: z.number().int(),
-    lastMessagePreview: z.string(),
-    lastActivityAt: z.string(),
-    createdAt: z.string(),
-  })
-  .openapi("Conversation");
-
-export const StoredMessageSchema = z.object({ id: z.string(), role: z.enum(["user", "assistant"]), content: z.string(), createdAt: z.string() }).openapi("ConversationMessage");
-
 export const ListQuery = z.object({ cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(100).optional() });
