@@ -29,31 +29,43 @@ type Handler = (detail?: unknown) => void;
   let launcher: HTMLButtonElement | null = null;
   let isOpen = false;
 
+  let opener: HTMLElement | null = null;
+  // Full screen on small viewports, a panel above the launcher otherwise (re-checked on resize).
+  const place = () => {
+    if (!frame) return;
+    frame.style.cssText =
+      (window.matchMedia("(max-width: 480px)").matches
+        ? "position:fixed;inset:0;width:100%;height:100%;border:0;"
+        : "position:fixed;right:20px;bottom:90px;width:370px;height:560px;max-height:calc(100vh - 110px);border:0;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);") +
+      `z-index:2147483647;background:#fff;display:${isOpen ? "block" : "none"}`;
+  };
+  const tell = (type: string) => frame?.contentWindow?.postMessage({ type }, base);
+
   const open = () => {
     if (isOpen) return;
+    opener = document.activeElement as HTMLElement | null;
+    isOpen = true;
     if (!frame) {
       frame = document.createElement("iframe");
       frame.src = `${base}/chat/${encodeURIComponent(embedId)}?frame=1&visitor=${visitor}`;
       frame.title = title;
       frame.setAttribute("data-gellhub-chat", "frame");
-      const small = window.matchMedia("(max-width: 480px)").matches;
-      frame.style.cssText = small
-        ? "position:fixed;inset:0;width:100%;height:100%;border:0;z-index:2147483647;background:#fff"
-        : "position:fixed;right:20px;bottom:90px;width:370px;height:560px;max-height:calc(100vh - 110px);border:0;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);z-index:2147483647;background:#fff";
       document.body.appendChild(frame);
-    }
-    frame.style.display = "block";
-    isOpen = true;
+      window.addEventListener("resize", place);
+    } else tell("gellhub:open");
+    place();
     launcher?.setAttribute("aria-expanded", "true");
     frame.focus();
     emit("open");
   };
   const close = () => {
     if (!isOpen || !frame) return;
-    frame.style.display = "none";
     isOpen = false;
+    place();
+    tell("gellhub:closed");
     launcher?.setAttribute("aria-expanded", "false");
-    launcher?.focus();
+    // Focus goes back where it was: the launcher, or the page's own button.
+    (launcher ?? opener)?.focus();
     emit("close");
   };
   const toggle = () => (isOpen ? close() : open());

@@ -40,10 +40,19 @@ header{display:flex;align-items:center;justify-content:space-between;padding:12p
 header h1{font-size:16px;margin:0}header button{background:none;border:0;color:#fff;font-size:20px;cursor:pointer}
 #gh-log{flex:1;overflow-y:auto;padding:12px 16px}
 .gh-msg{margin:6px 0;padding:8px 12px;border-radius:12px;max-width:85%;white-space:pre-wrap;overflow-wrap:anywhere}
-.gh-user{margin-left:auto;background:#e5e7eb}.gh-assistant{background:#f3f4f6}
+.gh-user{margin-left:auto;background:#e5e7eb}.gh-assistant,.gh-staff{background:#f3f4f6}.gh-staff{border-left:3px solid var(--a)}
+.gh-author{display:block;font-size:12px;color:#4b5563}
+.gh-typing i{display:inline-block;width:6px;height:6px;margin:0 2px;border-radius:50%;background:#9ca3af;animation:gh 1s infinite}
+.gh-typing i:nth-child(2){animation-delay:.2s}.gh-typing i:nth-child(3){animation-delay:.4s}@keyframes gh{50%{opacity:.2}}
+.gh-ui{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0}
+.gh-choice{font:inherit;padding:6px 12px;border:1px solid var(--a);border-radius:16px;background:#fff;color:var(--a);cursor:pointer;text-decoration:none}
+.gh-choice small{display:block;font-size:12px;color:#6b7280}.gh-choice:disabled{opacity:.5;cursor:default}
+.gh-card{display:flex;flex-direction:column;width:140px;padding:8px;border:1px solid #e5e7eb;border-radius:8px;color:inherit;text-decoration:none}
+.gh-card img{width:100%;height:90px;object-fit:cover;border-radius:4px}.gh-iframe iframe{width:100%;border:1px solid #e5e7eb;border-radius:8px}
 form{display:flex;gap:8px;padding:12px;border-top:1px solid #e5e7eb}
 textarea{flex:1;resize:none;font:inherit;padding:8px;border:1px solid #d1d5db;border-radius:8px}
-form button{border:0;border-radius:8px;padding:0 16px;color:#fff;font:inherit;cursor:pointer}`;
+form button{border:0;border-radius:8px;padding:0 16px;color:#fff;font:inherit;cursor:pointer}form button:disabled{opacity:.6}
+:focus-visible{outline:2px solid var(--a);outline-offset:2px}`;
 
 embedPageRoutes.get("/chat/:embedId", async (c) => {
   const p = Param.safeParse(c.req.param());
@@ -67,12 +76,12 @@ embedPageRoutes.get("/chat/:embedId", async (c) => {
   const title = await chatTitleOf(c.var.db, row);
   c.header(
     "Content-Security-Policy",
-    `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors ${frameAncestors(allowedHostsOf(row), localDev)}`,
+    `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' https: data:; frame-src https:; base-uri 'none'; form-action 'none'; frame-ancestors ${frameAncestors(allowedHostsOf(row), localDev)}`,
   );
   const accent = row.accentColor;
   return c.html(html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title>
-<style>${STYLE} header,form button{background:${accent}}</style></head>
+<link rel="icon" href="data:,"><style>${STYLE} #gellhub-chat{--a:${accent}}header,form button{background:${accent}}</style></head>
 <body><div id="gellhub-chat" data-embed-id="${row.publicId}" data-frame="${frame ? "1" : "0"}">
 <header><h1 dir="auto">${title}</h1>${frame ? html`<button type="button" id="gh-close" aria-label="Close chat">×</button>` : ""}</header>
 <div id="gh-log" role="log" aria-live="polite" aria-label="Conversation"><p class="gh-msg gh-assistant" dir="auto">${row.greeting}</p></div>
