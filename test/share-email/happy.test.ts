@@ -115,3 +115,12 @@ describe("share_via_email", () => {
     expect((await new Browser().fetch(path)).status).toBe(410);
   });
 });
+
+describe("share_via_email in the OpenAPI reference", () => {
+  it("is documented as PUT with its parameters", async () => {
+    const doc = (await (await (await import("../factories")).call("/api/openapi.json")).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const op = doc.paths["/api/v1/galleries/{id}/share_via_email"];
+    expect(Object.keys(op ?? {})).toEqual(["put"]);
+    expect(JSON.stringify(op!.put!.requestBody)).toContain('"manage"');
+  });
+});

@@ -47,8 +47,10 @@ export function buildMime(from: { name?: string; addr: string }, email: Outgoing
   msg.setRecipient(email.to);
   msg.setSubject(email.subject);
   msg.setHeader("X-GellHub-Email-Id", email.id);
-  msg.addMessage({ contentType: "text/plain", data: email.text });
-  msg.addMessage({ contentType: "text/html", data: email.html });
+  // Names and typographic quotes are not ASCII: base64 parts (76-character lines, RFC 2045) survive any relay.
+  const part = (data: string) => msg.toBase64(data).replace(/.{76}(?=.)/g, "$&\r\n");
+  msg.addMessage({ contentType: "text/plain", encoding: "base64", data: part(email.text) });
+  msg.addMessage({ contentType: "text/html", encoding: "base64", data: part(email.html) });
   return msg.asRaw();
 }
 
