@@ -173,7 +173,7 @@ import type { Answer, FrameEvent, Message, SkillUi, Status } from "./types";
     if (a.status) status = a.status;
     if (a.handoff) {
       status = "handoff_requested";
-      if (a.handoff.url && https(a.handoff.url)) {
+      if (a.handoff.url && https(a.handoff.url) && !a.content.includes(a.handoff.url)) {
         const link = el("p", "gh-ui");
         link.appendChild(newTab(el("a", "gh-choice", "Contact the team"), a.handoff.url));
         log.appendChild(link);

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db";
-import { conversations } from "../db/schema/messaging";
+import { conversations, type ConversationStatus } from "../db/schema/messaging";
 import type { AppEnv } from "../env";
 import { ApiError } from "../platform/errors";
 import { isLocalDev } from "../platform/local";
@@ -140,8 +140,6 @@ export async function publicEmbedConfig(c: Context<AppEnv>, publicId: string) {
 
 export const visitorRef = (visitorId: string) => `widget:${visitorId}`;
 
-export type ConversationStatus = "open" | "handoff_requested" | "human" | "closed";
-
 /** What a visitor may see of a turn: never credits, balances, or conversation and agent ids. */
 export interface PublicAnswer {
   role: "assistant";
@@ -152,11 +150,7 @@ export interface PublicAnswer {
   unavailable?: true;
 }
 
-/** The issue 12 fields of a turn's answer, optional until the turn pipeline sets them. */
-type FullAnswer = TurnAnswer & { ui?: SkillUi; handoff?: { requested: true; url?: string }; status?: ConversationStatus };
-
-export function toPublicAnswer(answer: TurnAnswer): PublicAnswer {
-  const a = answer as FullAnswer;
+export function toPublicAnswer(a: TurnAnswer): PublicAnswer {
   return {
     role: "assistant",
     content: a.content,
@@ -223,16 +217,6 @@ export async function publicEmbedTurn(
   }
 }
 
-/** The history message fields a visitor may see (staff replies carry the name the staff member chose). */
-interface HistoryMessage {
-  id: string;
-  role: "user" | "assistant" | "staff";
-  content: string;
-  createdAt: string;
-  authorName?: string;
-  ui?: SkillUi;
-}
-
 /** A visitor's conversation, oldest first, and its status, so a reload restores it and the widget can follow a handoff. */
 export async function publicEmbedHistory(c: Context<AppEnv>, publicId: string, visitorId: string) {
   const row = await embedForRequest(c, publicId);
@@ -245,7 +229,8 @@ export async function publicEmbedHistory(c: Context<AppEnv>, publicId: string, v
       .where(and(eq(conversations.profileId, row.profileId), eq(conversations.ref, ref)))
       .get(),
   ]);
-  const messages = (stored as HistoryMessage[]).map((m) => ({
+  // What a visitor may see of each message (staff replies carry the name the staff member chose).
+  const messages = stored.map((m) => ({
     id: m.id,
     role: m.role,
     content: m.content,
@@ -253,5 +238,5 @@ export async function publicEmbedHistory(c: Context<AppEnv>, publicId: string, v
     ...(m.authorName ? { authorName: m.authorName } : {}),
     ...(m.ui ? { ui: m.ui } : {}),
   }));
-  return { status: (conv?.status ?? "open") as ConversationStatus, messages };
+  return { status: conv?.status ?? ("open" as ConversationStatus), messages };
 }
