@@ -14,6 +14,7 @@ import { prepareTurn, relaySse, roomOf, startStreamedTurn } from "./chat";
 import { getConversation, listConversations, toConversation } from "./conversations";
 import { addFileSource, addSource, deleteSource, listSources, toSource } from "./knowledge";
 import { getEmbedSettings, updateEmbedSettings } from "./embed";
+import { inboxPageRoutes } from "./inbox-pages";
 import { ChatBody, CreateAgentBody, CreateSourceBody, UpdateAgentBody } from "./schemas";
 import { BASE, MessagingPage, type MessagingPageProps } from "./views";
 import { valuesOfEmbed, valuesOfForm, WIDGET_PATH, widgetUpdateOf, type WidgetValues } from "./widget-view";
@@ -24,6 +25,7 @@ export const messagingPageRoutes = new Hono<AppEnv>();
 const security = uploadPageSecurity();
 messagingPageRoutes.use(BASE, security, requirePageSession);
 messagingPageRoutes.use(`${BASE}/*`, security, requirePageSession);
+messagingPageRoutes.route("/", inboxPageRoutes);
 
 const PageQuery = z.object({ agent: z.string().max(64).optional(), conversation: z.string().max(64).optional() });
 

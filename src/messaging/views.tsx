@@ -280,6 +280,12 @@ export const MessagingPage: FC<MessagingPageProps> = (p) => (
     {p.widget ? <WidgetSection {...p.widget} nonce={p.nonce} /> : null}
 
     <h2>Conversations</h2>
+    <p>
+      <a class="btn secondary small" href={`${BASE}/inbox`}>
+        Open the inbox
+      </a>{" "}
+      <span class="muted">Handoff requests, staff replies, release and close.</span>
+    </p>
     <DataTable
       label="Conversations"
       columns={["Last activity", "Channel", "Reference", "Messages", "Last message"]}
