@@ -18,10 +18,12 @@ before(async () => {
 });
 after(() => site?.close());
 
-async function merchant() {
+async function merchant(agentFields = {}) {
   const user = await registerViaApi("messaging");
   const h = { "x-api-key": user.key, "content-type": "application/json" };
-  const agent = await (await fetch(`${baseUrl()}/api/messaging/v1/agents`, { method: "POST", headers: h, body: JSON.stringify({ name: "Front desk", botDisplayName: "Mia" }) })).json();
+  const agent = await (
+    await fetch(`${baseUrl()}/api/messaging/v1/agents`, { method: "POST", headers: h, body: JSON.stringify({ name: "Front desk", botDisplayName: "Mia", ...agentFields }) })
+  ).json();
   await fetch(`${baseUrl()}/api/messaging/v1/agents/${agent.id}/sources`, {
     method: "POST",
     headers: h,
@@ -29,7 +31,7 @@ async function merchant() {
   });
   const res = await fetch(`${baseUrl()}/api/messaging/v1/embed`, { method: "PUT", headers: h, body: JSON.stringify({ embedEnabled: true, embedAllowedOrigins: ["shop.localhost"] }) });
   assert.equal(res.status, 200);
-  return res.json();
+  return { ...(await res.json()), key: user.key };
 }
 
 // The guide's snippets verbatim but for the base URL: taken from the API's own answer.
@@ -110,5 +112,67 @@ test("the dashboard's Website widget section: the preview follows the greeting a
       assert.deepEqual(saved.embedAllowedOrigins, ["shop.example.com"]);
     },
     { name: "widget-dashboard" },
+  );
+});
+
+/** The merchant page with the floating snippet, opened, and the chat frame's locator and Frame. */
+async function openChat(page, embed, path) {
+  pages.set(path, `<!doctype html><html><body><h1>Shop</h1>${withBase(embed.embedCodeFloating)}</body></html>`);
+  await page.goto(`http://shop.localhost:${sitePort}${path}`);
+  await page.getByRole("button", { name: /Open chat/ }).click();
+  const chat = page.frameLocator('iframe[data-gellhub-chat="frame"]');
+  await chat.getByLabel("Your message").waitFor();
+  const frame = page.frames().find((f) => /\/chat\/emb_/.test(f.url()));
+  return { chat, frame };
+}
+
+async function ask(chat, text) {
+  await chat.getByLabel("Your message").fill(text);
+  await chat.getByLabel("Your message").press("Enter");
+}
+
+test("answers stream in behind a typing indicator; right-to-left text; Esc closes and focus returns to the launcher; full screen on a phone", async () => {
+  const embed = await merchant();
+  await withPage(
+    async (page, context) => {
+      // Hold the answer back a moment so the typing indicator can be seen.
+      await context.route("**/api/messaging/embed/v1/chat", async (route) => {
+        await new Promise((r) => setTimeout(r, 1200));
+        await route.continue();
+      });
+      const { chat, frame } = await openChat(page, embed, "/stream");
+      // Record every text the answer bubble shows while it grows.
+      await frame.evaluate(() => {
+        window.__texts = [];
+        new MutationObserver(() => {
+          const b = [...document.querySelectorAll(".gh-assistant:not(.gh-typing)")].at(-1);
+          if (b && b.textContent !== window.__texts.at(-1)) window.__texts.push(b.textContent);
+        }).observe(document.getElementById("gh-log"), { subtree: true, childList: true, characterData: true });
+      });
+      await ask(chat, "What are your opening hours?");
+      await chat.getByLabel("Typing").waitFor();
+      await chat.getByText("We are open 9am to 5pm, Monday to Friday.").waitFor({ timeout: 15_000 });
+      assert.equal(await chat.getByLabel("Typing").count(), 0);
+      const texts = await frame.evaluate(() => window.__texts.slice(1));
+      assert.ok(texts.length > 2, `the answer grew in steps: ${JSON.stringify(texts)}`);
+      assert.ok(texts.every((t, i) => i === 0 || t.length >= texts[i - 1].length));
+
+      await ask(chat, "مرحبا، متى تفتحون؟");
+      const rtl = chat.locator(".gh-user", { hasText: "مرحبا" });
+      await rtl.waitFor();
+      assert.equal(await rtl.evaluate((e) => e.matches(":dir(rtl)")), true);
+      assert.equal(await chat.locator(".gh-user").first().evaluate((e) => e.matches(":dir(ltr)")), true);
+
+      await chat.getByLabel("Your message").press("Escape");
+      await page.locator('iframe[data-gellhub-chat="frame"]').waitFor({ state: "hidden" });
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-gellhub-chat")), "launcher");
+      assert.equal(await page.getByRole("button", { name: /Open chat/ }).getAttribute("aria-expanded"), "false");
+
+      await page.setViewportSize({ width: 375, height: 700 });
+      await page.keyboard.press("Enter");
+      const box = await page.locator('iframe[data-gellhub-chat="frame"]').boundingBox();
+      assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, 375, 700]);
+    },
+    { name: "widget-stream" },
   );
 });
