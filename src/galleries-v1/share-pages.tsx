@@ -16,12 +16,14 @@ import { AcceptSharePage, InvalidSharePage } from "./share-views";
 /** The page a share link opens, `/share/<token>`: GET shows it (spends nothing), POST accepts. */
 export const sharePages = new Hono<AppEnv>();
 
-// The token is in the path: never sent on as a Referer, never cached, never framed.
+// The token is in the path: never sent to another site as a Referer ("same-origin": with
+// "no-referrer" browsers send `Origin: null` on the form POST, which the origin guard refuses),
+// never cached, never framed.
 sharePages.use(
   "/share/*",
   secureHeaders({
     contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'none'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"] },
-    referrerPolicy: "no-referrer",
+    referrerPolicy: "same-origin",
   }),
   async (c, next) => {
     await next();

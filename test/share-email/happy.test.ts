@@ -44,7 +44,7 @@ describe("share_via_email", () => {
     const opened = await new Browser().fetch(path);
     expect(opened.status).toBe(200);
     expect(opened.headers.get("cache-control")).toBe("no-store");
-    expect(opened.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(opened.headers.get("referrer-policy")).toBe("same-origin");
     const page = await opened.text();
     expect(page).toContain("Shared One");
     expect(page).toContain('aria-label="Create account and accept"');
