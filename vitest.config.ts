@@ -9,7 +9,7 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations },
+          bindings: { TEST_MIGRATIONS: migrations, WEBHOOK_SECRET_KEY: "test-only-webhook-secret-key-0123456789abcdef" },
         },
       }),
     ],

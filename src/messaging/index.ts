@@ -9,6 +9,9 @@ import { embedPublicRoutes } from "./routes-embed-public";
 import { embedPageRoutes } from "./embed-page";
 import { messagingPageRoutes } from "./pages";
 import { knowledgeRoutes } from "./routes-knowledge";
+import { skillsRoutes } from "./routes-skills";
+import { handoffRoutes } from "./routes-handoff";
+import { deliveryRoutes } from "./routes-deliveries";
 
 /** Messaging: agents, knowledge sources, chat, conversations and credits, and its dashboard page. */
 export const messagingFeature = new OpenAPIHono<AppEnv>();
@@ -20,7 +23,12 @@ messagingFeature.route("/", inboxRoutes);
 messagingFeature.route("/", embedSettingsRoutes);
 messagingFeature.route("/", embedPublicRoutes);
 messagingFeature.route("/", embedPageRoutes);
+messagingFeature.route("/", skillsRoutes);
+messagingFeature.route("/", handoffRoutes);
+messagingFeature.route("/", deliveryRoutes);
 messagingFeature.route("/", messagingPageRoutes);
 
 export { ConversationRoom } from "./conversation.do";
 export { topUpFreeCredits } from "./credits";
+export { handleWebhookQueue } from "./webhooks/consumer";
+export { pruneWebhookLogs } from "./webhooks/deliveries";

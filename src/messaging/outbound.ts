@@ -77,14 +77,14 @@ export type WebhookResult = {
 /**
  * POSTs one JSON body to a merchant's webhook: the URL rule first (assertWebhookUrl), no
  * redirects followed (a 3xx is a failure), WEBHOOK_TIMEOUT_MS for the whole exchange, at most
- * MAX_WEBHOOK_RESPONSE_BYTES read. Never throws: every outcome is a WebhookResult.
+ * MAX_WEBHOOK_RESPONSE_BYTES read (`ignoreBody`: a 2xx body is not read at all). Never throws: every outcome is a WebhookResult.
  */
 export async function postWebhook(
   env: Pick<Env, "LOCAL_DEV">,
   raw: string,
   body: string,
   headers: Record<string, string>,
-  opts: { fetcher?: typeof fetch; now?: () => number } = {},
+  opts: { fetcher?: typeof fetch; now?: () => number; ignoreBody?: boolean } = {},
 ): Promise<WebhookResult> {
   const now = opts.now ?? Date.now;
   const started = now();
@@ -111,6 +111,11 @@ export async function postWebhook(
       return done({ ok: false, failure: "redirect", status, body: "", error: `redirects are not followed (HTTP ${status} to ${res.headers.get("location") ?? "?"})` }, url.toString());
     }
     const retryAfterSeconds = parseRetryAfter(res.headers.get("retry-after"), now());
+    // An event receiver's 2xx body carries nothing we use (the guide: optional `{ ok: true }`).
+    if (res.ok && opts.ignoreBody) {
+      await res.body?.cancel();
+      return done({ ok: true, status, body: "" }, url.toString());
+    }
     const text = await readCapped(res, res.ok ? MAX_WEBHOOK_RESPONSE_BYTES : 1024, !res.ok);
     if (text === null) return done({ ok: false, failure: "too_large", status, body: "", error: `the answer is larger than ${MAX_WEBHOOK_RESPONSE_BYTES} bytes` }, url.toString());
     if (!res.ok) return done({ ok: false, failure: "http_error", status, body: text, retryAfterSeconds, error: `HTTP ${status}` }, url.toString());

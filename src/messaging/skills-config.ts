@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Db } from "../db";
 import type { Env } from "../env";
+import { messagingAccountOf } from "./credits";
 import { ApiError } from "../platform/errors";
 import { userText } from "../platform/text";
 import { checkedWebhookUrl, integrationOf, saveIntegration, sealedOrCleared, WebhookSecretField, WebhookUrlField, type IntegrationRow } from "./webhooks/integrations";
@@ -88,8 +89,11 @@ function toView(row: IntegrationRow | undefined): SkillsView {
   };
 }
 
+/** The saved settings (defaults when never saved; 409 without a messaging account). */
 export async function getSkillsSettings(db: Db, profileId: string): Promise<SkillsView> {
-  return toView(await integrationOf(db, profileId));
+  const row = await integrationOf(db, profileId);
+  if (!row) await messagingAccountOf(db, profileId);
+  return toView(row);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, ne } from "drizzle-orm";
 import type { Db } from "../db";
 import { skillCalls } from "../db/schema";
 import type { Env } from "../env";
@@ -32,7 +32,9 @@ export interface SkillCallInput {
 
 export type SkillCallResult = { ok: true; message: string; ui?: SkillUi } | { ok: false; reason: string };
 
-type CallOutcome = WebhookFailure | "ok" | "invalid_answer" | "secret_error";
+/** What a skill call came to, as the merchant's log shows it. */
+export const SKILL_CALL_OUTCOMES = ["ok", "invalid_answer", "timeout", "http_error", "url_refused", "network_error", "too_large", "redirect", "secret_error"] as const;
+type CallOutcome = (typeof SKILL_CALL_OUTCOMES)[number] & (WebhookFailure | "ok" | "invalid_answer" | "secret_error");
 
 /**
  * The synchronous skill call (guide, "Dynamic skills webhook"): POSTs the version-1 body to the
@@ -107,18 +109,17 @@ export interface SkillCallView {
   id: string;
   skill: string;
   conversationRef: string;
-  outcome: string;
+  outcome: CallOutcome;
   httpStatus: number | null;
   error: string | null;
   durationMs: number;
   createdAt: string;
 }
 
-/** The profile's most recent skill calls, newest first (keyset page by `before` = an ISO time + id cursor). */
-export async function listSkillCalls(db: Db, profileId: string, opts: { limit: number; failedOnly?: boolean; before?: { at: number; id: string } }): Promise<SkillCallView[]> {
+/** The profile's most recent skill calls, newest first. */
+export async function listSkillCalls(db: Db, profileId: string, opts: { limit: number; failedOnly?: boolean }): Promise<SkillCallView[]> {
   const conds = [eq(skillCalls.profileId, profileId)];
-  if (opts.failedOnly) conds.push(or(...(["invalid_answer", "timeout", "http_error", "url_refused", "network_error", "too_large", "redirect", "secret_error"] as const).map((o) => eq(skillCalls.outcome, o)))!);
-  if (opts.before) conds.push(or(lt(skillCalls.createdAt, opts.before.at), and(eq(skillCalls.createdAt, opts.before.at), lt(skillCalls.id, opts.before.id)))!);
+  if (opts.failedOnly) conds.push(ne(skillCalls.outcome, "ok"));
   const rows = await db.select().from(skillCalls).where(and(...conds)).orderBy(desc(skillCalls.createdAt), desc(skillCalls.id)).limit(opts.limit).all();
   return rows.map((r) => ({ id: r.id, skill: r.skill, conversationRef: r.conversationRef, outcome: r.outcome, httpStatus: r.httpStatus, error: r.error, durationMs: r.durationMs, createdAt: new Date(r.createdAt).toISOString() }));
 }

@@ -68,6 +68,7 @@ export const ERROR_CODES = {
   last_agent: 409,
   no_agent: 409,
   delivery_in_progress: 409,
+  webhook_disabled: 409,
   upload_expired: 410,
   tus_version_unsupported: 412,
   gallery_expired: 410,

@@ -28,7 +28,8 @@ export const webhookDeliveries = sqliteTable(
     /** The event's JSON body fields (without version/event), as enqueued. */
     payload: text("payload").notNull(),
     conversationId: text("conversation_id"),
-    status: text("status", { enum: ["pending", "retrying", "delivered", "dead", "disabled"] }).notNull(),
+    /** pending/retrying: queued; delivered; failed: a permanent refusal (4xx, redirect, URL refused); dead: retries exhausted; disabled: the endpoint is off after a 410. */
+    status: text("status", { enum: ["pending", "retrying", "delivered", "failed", "dead", "disabled"] }).notNull(),
     attemptCount: integer("attempt_count").notNull().default(0),
     lastError: text("last_error"),
     lastHttpStatus: integer("last_http_status"),
@@ -51,7 +52,7 @@ export const webhookAttempts = sqliteTable(
     url: text("url").notNull(),
     httpStatus: integer("http_status"),
     error: text("error"),
-    outcome: text("outcome", { enum: ["delivered", "retry", "dead", "disabled"] }).notNull(),
+    outcome: text("outcome", { enum: ["delivered", "retry", "failed", "dead", "disabled"] }).notNull(),
     durationMs: integer("duration_ms").notNull(),
     retryInSeconds: integer("retry_in_seconds"),
     startedAt: integer("started_at").notNull(),
