@@ -138,7 +138,8 @@ export async function publicEmbedConfig(c: Context<AppEnv>, publicId: string) {
   };
 }
 
-export const visitorRef = (visitorId: string) => `widget:${visitorId}`;
+/** A visitor's conversation, named the way the guide's handoff example shows it (`web:emb_…:visitor-uuid`, channel `web`). */
+export const visitorRef = (embedId: string, visitorId: string) => `web:${embedId}:${visitorId}`;
 
 /** What a visitor may see of a turn: never credits, balances, or conversation and agent ids. */
 export interface PublicAnswer {
@@ -208,7 +209,7 @@ export async function publicEmbedTurn(
       channel: "widget",
       conversationRef: visitorRef(turn.visitorId),
       messages: [{ role: "user", content: turn.message }],
-    });
+    }, { visitorId: turn.visitorId });
     if (turn.stream) return { events: publicEvents(await startStreamedTurn(c.env, input)) };
     return { answer: toPublicAnswer(await runTurn(c.env, input)) };
   } catch (err) {
@@ -220,7 +221,7 @@ export async function publicEmbedTurn(
 /** A visitor's conversation, oldest first, and its status, so a reload restores it and the widget can follow a handoff. */
 export async function publicEmbedHistory(c: Context<AppEnv>, publicId: string, visitorId: string) {
   const row = await embedForRequest(c, publicId);
-  const ref = visitorRef(visitorId);
+  const ref = visitorRef(row.publicId, visitorId);
   const [stored, conv] = await Promise.all([
     roomOf(c.env, row.profileId, ref).history(),
     c.var.db
