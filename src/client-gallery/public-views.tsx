@@ -64,7 +64,7 @@ export const PasswordView: FC<{ slug: string; name: string; studio: string; erro
     <main class="center">
       <h1>{name}</h1>
       <p>{studio} has protected this gallery with a password.</p>
-      <form method="post" action={`/g/${slug}/unlock`} aria-label="Gallery password">
+      <form method="post" action={`/g/${slug}/unlock`} aria-label="Enter the gallery password">
         <label>
           Password <input type="password" name="password" autocomplete="current-password" required maxlength={128} autofocus />
         </label>

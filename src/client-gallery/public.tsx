@@ -16,7 +16,9 @@ import { findShareBySlug, isExpired, type SharedGallery } from "./share";
 /** The public side of a shared collection, `/g/{slug}`: no account, the link (and its password) is the key. */
 export const publicGalleryRoutes = new Hono<AppEnv>();
 
-// Strict CSP: our own origin only, the page's one script by nonce, never framed, no referrer.
+// Strict CSP: our own origin only, the page's one script by nonce, never framed. The referrer
+// (which holds the slug) never leaves our origin; "no-referrer" would make Chromium send
+// `Origin: null` on the page's own form posts, which the same-origin check refuses.
 const security = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'none'"],
@@ -29,7 +31,7 @@ const security = secureHeaders({
     baseUri: ["'none'"],
     frameAncestors: ["'none'"],
   },
-  referrerPolicy: "no-referrer",
+  referrerPolicy: "same-origin",
   crossOriginResourcePolicy: "same-origin",
 });
 publicGalleryRoutes.use("/g/:slug", security);

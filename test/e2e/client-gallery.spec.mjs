@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { deflateSync } from "node:zlib";
+import { baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
+
+/** A valid w x h RGB PNG with a colour gradient, so each file has its own bytes and really decodes. */
+function png(w, h, seed) {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const x of buf) c = table[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    rows.push(Buffer.from([0, ...Array.from({ length: w }, (_, x) => [(x * 4 + seed * 60) & 255, (y * 4) & 255, (seed * 90) & 255]).flat()]));
+  }
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.concat(rows))), chunk("IEND", Buffer.alloc(0))]);
+}
+
+async function apiCall(key, method, path, body) {
+  const res = await fetch(`${baseUrl()}${path}`, { method, headers: { "x-api-key": key, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** presign -> PUT -> complete through the public API, like an integrator's upload. */
+async function upload(key, collectionId, name, bytes) {
+  const p = await apiCall(key, "POST", "/api/upload/presign", { collectionId, fileName: name, contentType: "image/png", sizeBytes: bytes.length });
+  const put = await fetch(p.uploadUrl, { method: "PUT", headers: p.headers, body: bytes });
+  assert.equal(put.status, 200);
+  return apiCall(key, "POST", "/api/upload/complete", { storageKey: p.storageKey });
+}
+
+test("a client opens a password-protected shared gallery, favorites two images and downloads exactly those as a ZIP; after expiry it says so", async () => {
+  const studio = await registerViaApi("studio");
+  const col = await apiCall(studio.key, "POST", "/api/collections", { name: "Garden party", clientName: "Ana", date: "2026-05-20" });
+  const originals = { "aperitif.png": png(64, 48, 1), "toast.png": png(48, 64, 2), "dance.png": png(80, 40, 3) };
+  for (const [name, bytes] of Object.entries(originals)) await upload(studio.key, col.id, name, bytes);
+
+  // The owner shares it with a password from the collection's dashboard page.
+  const shareUrl = await withPage(
+    async (page) => {
+      page.setDefaultTimeout(45_000);
+      await loginAs(page, studio.email, studio.password);
+      await page.goto(`/dashboard/gallery?collection=${col.id}`);
+      const form = page.getByRole("form", { name: "Share settings" });
+      await form.getByLabel(/^Password/).fill("garden-2026");
+      await form.getByLabel("Downloads").selectOption("original");
+      await form.getByRole("button", { name: "Save sharing" }).click();
+      await page.waitForURL(/#share$/);
+      const url = await page.getByLabel("Share link").inputValue();
+      assert.match(url, /\/g\/[A-Za-z0-9_-]{22}$/);
+      assert.equal(await page.locator("#share .pill", { hasText: "Password" }).count(), 1);
+      return url;
+    },
+    { name: "client-gallery-owner-share" },
+  );
+
+  const downloadDir = mkdtempSync(join(tmpdir(), "gellhub-zip-"));
+  await withPage(
+    async (page) => {
+      page.setDefaultTimeout(45_000);
+      // A fresh browser: asked for the password first.
+      await page.goto(shareUrl);
+      await page.getByRole("form", { name: "Enter the gallery password" }).waitFor();
+      assert.equal(await page.locator("[data-testid=gallery-grid]").count(), 0);
+      await page.getByRole("textbox", { name: "Password" }).fill("garden-2026");
+      await page.getByRole("button", { name: "View gallery" }).click();
+
+      // The thumbnail grid: lazy images that decode.
+      await page.getByRole("heading", { name: "Garden party" }).waitFor();
+      const imgs = page.locator("[data-testid=gallery-grid] img");
+      assert.equal(await imgs.count(), 3);
+      for (const img of await imgs.all()) {
+        assert.equal(await img.getAttribute("loading"), "lazy");
+        await img.scrollIntoViewIfNeeded();
+        await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+      }
+
+      // The viewer: opens on a tile, moves with the keyboard, closes with Escape.
+      await page.getByRole("button", { name: "Open aperitif.png" }).click();
+      const viewer = page.getByRole("dialog", { name: "Viewer" });
+      await viewer.waitFor();
+      await page.waitForFunction(() => document.querySelector("#stage img")?.naturalWidth > 0);
+      assert.match(await page.locator("#caption").textContent(), /aperitif\.png · 1 \/ 3/);
+      await page.keyboard.press("ArrowRight");
+      assert.match(await page.locator("#caption").textContent(), /toast\.png · 2 \/ 3/);
+      await page.keyboard.press("Escape");
+      await viewer.waitFor({ state: "hidden" });
+
+      // Favorites under an email: the first heart asks for it.
+      await page.getByRole("button", { name: "Favorite aperitif.png" }).click();
+      const emailForm = page.getByRole("form", { name: "Your email" });
+      await emailForm.getByLabel(/email/).fill("ana@example.com");
+      await emailForm.getByRole("button", { name: "Save" }).click();
+      await page.waitForFunction(() => document.querySelector('[aria-label="Favorite aperitif.png"]').getAttribute("aria-pressed") === "true");
+      await page.getByRole("button", { name: "Favorite dance.png" }).click();
+      await page.waitForFunction(() => document.querySelector('[aria-label="Favorite dance.png"]').getAttribute("aria-pressed") === "true");
+      assert.equal(await page.locator("#fav-count").textContent(), "2");
+
+      // The ZIP of favorites: exactly those two files, byte for byte.
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download favorites" }).click()]);
+      assert.equal(download.suggestedFilename(), "Garden party - favorites.zip");
+      const zipPath = join(downloadDir, "favorites.zip");
+      await download.saveAs(zipPath);
+      const check = spawnSync(
+        "python3",
+        ["-c", "import zipfile,sys,json; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({n: z.read(n).hex() for n in z.namelist()}))", zipPath],
+        { encoding: "utf8" },
+      );
+      assert.equal(check.status, 0, check.stderr);
+      const entries = JSON.parse(check.stdout);
+      assert.deepEqual(Object.keys(entries).sort(), ["aperitif.png", "dance.png"]);
+      for (const name of Object.keys(entries)) assert.equal(entries[name], originals[name].toString("hex"), `${name} is byte-identical`);
+      assert.ok(readFileSync(zipPath).length > originals["aperitif.png"].length + originals["dance.png"].length);
+    },
+    { name: "client-gallery-visitor" },
+  );
+
+  // The owner sees the client's favorites and activity, then sets an expiry date in the past.
+  await withPage(
+    async (page) => {
+      page.setDefaultTimeout(45_000);
+      await loginAs(page, studio.email, studio.password);
+      await page.goto(`/dashboard/gallery?collection=${col.id}`);
+      const favs = page.locator('[data-testid=client-favorites][data-email="ana@example.com"]');
+      assert.equal(await favs.locator("textarea").inputValue(), "aperitif.png, dance.png");
+      assert.ok((await page.getByTestId("share-activity").textContent()).includes("ZIP of 2 favorites"));
+      const form = page.getByRole("form", { name: "Share settings" });
+      const yesterday = new Date(Date.now() - 2 * 86400_000).toISOString().slice(0, 10);
+      await form.getByLabel(/Expires after/).fill(yesterday);
+      await form.getByRole("button", { name: "Save sharing" }).click();
+      await page.waitForURL(/#share$/);
+      await page.locator("#share .pill", { hasText: "Expired" }).waitFor();
+    },
+    { name: "client-gallery-owner-expire" },
+  );
+
+  await withPage(
+    async (page) => {
+      page.setDefaultTimeout(45_000);
+      const res = await page.goto(shareUrl);
+      assert.equal(res.status(), 410);
+      await page.getByRole("heading", { name: "This gallery has expired" }).waitFor();
+    },
+    { name: "client-gallery-expired" },
+  );
+});
+
+test("on a phone the grid is three columns and the viewer swipes", async () => {
+  const studio = await registerViaApi("studio");
+  const col = await apiCall(studio.key, "POST", "/api/collections", { name: "Phone check" });
+  for (let i = 0; i < 4; i++) await upload(studio.key, col.id, `p${i}.png`, png(40, 40, i + 4));
+  const link = await apiCall(studio.key, "POST", `/api/collections/${col.id}/share`, {});
+  await withPage(async (page) => {
+    page.setDefaultTimeout(45_000);
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(link.url);
+    const boxes = await page.locator("ul.grid li").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+    assert.equal(boxes[0], boxes[2]);
+    assert.ok(boxes[3] > boxes[0]);
+    await page.getByRole("button", { name: "Open p0.png" }).click();
+    await page.evaluate(() => {
+      const stage = document.getElementById("stage");
+      const t = (x) => new Touch({ identifier: 1, target: stage, clientX: x, clientY: 300 });
+      stage.dispatchEvent(new TouchEvent("touchstart", { touches: [t(300)], changedTouches: [t(300)] }));
+      stage.dispatchEvent(new TouchEvent("touchend", { touches: [], changedTouches: [t(100)] }));
+    });
+    assert.match(await page.locator("#caption").textContent(), /p1\.png · 2 \/ 4/);
+  }, { name: "client-gallery-phone" });
+});
