@@ -205,11 +205,13 @@ export async function publicEmbedTurn(
   const day = await hitRateLimit(c.var.db, `embedday:${row.profileId}`, EMBED_TURNS_PER_ACCOUNT_DAY, 86_400_000, now);
   if (!day.allowed) return { answer: unavailable() };
   try {
-    const input = await prepareTurn(c.var.db, c.env, row.profileId, {
-      channel: "widget",
-      conversationRef: visitorRef(turn.visitorId),
-      messages: [{ role: "user", content: turn.message }],
-    }, { visitorId: turn.visitorId });
+    const input = await prepareTurn(
+      c.var.db,
+      c.env,
+      row.profileId,
+      { channel: "web", conversationRef: visitorRef(row.publicId, turn.visitorId), messages: [{ role: "user", content: turn.message }] },
+      { visitorId: turn.visitorId },
+    );
     if (turn.stream) return { events: publicEvents(await startStreamedTurn(c.env, input)) };
     return { answer: toPublicAnswer(await runTurn(c.env, input)) };
   } catch (err) {
