@@ -1,35 +1,34 @@
 import type { Db } from "../db";
 import type { Env } from "../env";
+import { matchSkill } from "./skill-match";
+import { callSkill, loadSkillsConfig } from "./skills";
 import type { SkillUi } from "./skills-ui";
+import { enqueueHandoff, type HandoffEvent } from "./webhooks/enqueue";
 
-/**
- * The turn pipeline's two outbound steps, behind one seam: the skill webhook call and the
- * handoff event. TEMPORARY no-op versions until the webhooks modules land.
- */
+/** The turn pipeline's two outbound steps: the skill webhook call and the handoff event. */
 export interface SkillStepInput {
   profileId: string;
   conversationRef: string;
   visitorId: string | null;
   channel: string;
   message: string;
+  /** The conversation so far, this message included, oldest first. */
   messages: { role: "user" | "assistant"; content: string }[];
 }
 
-/** The matched skill's answer, or null (skills off, no keyword, or the call failed: the engine answers). */
-export async function trySkill(_env: Env, _db: Db, _input: SkillStepInput): Promise<{ skill: string; message: string; ui?: SkillUi } | null> {
-  return null;
-}
-
-export interface HandoffStepEvent {
-  profileId: string;
-  conversationRef: string;
-  conversationId: string;
-  visitorId: string | null;
-  agentId: string;
-  channel: string;
-  message: string;
-  requestedAt: string;
+/**
+ * The matched skill's answer, or null: skills off, no keyword in the message, or the call
+ * failed (callSkill records the failure where the merchant sees it; the engine answers).
+ */
+export async function trySkill(env: Env, db: Db, input: SkillStepInput): Promise<{ skill: string; message: string; ui?: SkillUi } | null> {
+  const config = await loadSkillsConfig(db, input.profileId);
+  const skill = matchSkill(config, input.message);
+  if (!skill || !config.skillsWebhookUrl) return null;
+  const out = await callSkill(env, db, { ...input, config, skill: skill.key });
+  return out.ok ? { skill: skill.key, message: out.message, ...(out.ui ? { ui: out.ui } : {}) } : null;
 }
 
 /** Queues `handoff.requested` for the merchant's receiver (nothing without a handoff URL). */
-export async function queueHandoff(_env: Env, _db: Db, _event: HandoffStepEvent): Promise<void> {}
+export async function queueHandoff(env: Env, db: Db, event: HandoffEvent): Promise<void> {
+  await enqueueHandoff(env, db, event);
+}
