@@ -93,7 +93,8 @@ async function renderGallery(c: Context<AppEnv>, o: Open, now: number) {
   const rows = await galleryFiles(c.var.db, g.share);
   const [items, favorites] = await Promise.all([pageItems(c.env, new URL(c.req.url).origin, rows, now), visitor.email ? favoriteIds(c.var.db, g.share, visitor.email) : []]);
   const cover = items.find((i) => i.id === g.share.coverFileId && i.kind === "image") ?? items.find((i) => i.kind === "image") ?? null;
-  await recordActivity(c.var.db, g.share, "view", visitor.email, "", now);
+  // Off the response path: a view's record never delays the page.
+  c.executionCtx.waitUntil(recordActivity(c.var.db, g.share, "view", visitor.email, "", now));
   return c.html(
     <GalleryView
       slug={g.share.slug}
