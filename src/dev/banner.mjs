@@ -14,5 +14,9 @@ const lines = [
   "",
   `  Try: curl -H "x-api-key: ${demo.accounts[0].key}" ${base}/api/account`,
   "",
+  "  Shared demo galleries (as a client sees them)",
+  "    " + base + "/g/demo-wedding     (open)",
+  "    " + base + "/g/demo-portraits   (password: demo)",
+  "",
 ];
 console.log(lines.join("\n"));
