@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dash, ok } from "../factories";
+import { call, dash, ok } from "../factories";
 import { chat, creditsOf, readSse } from "../messaging/helpers";
 import { closeConv, handoffAccount, HANDOFF_AGENT, listByStatus, release, reply, say, transcript, type Conversation, type Message } from "./helpers";
 
@@ -106,5 +106,14 @@ describe("the turn pipeline and the inbox", () => {
     const all = await listByStatus(a);
     expect(all.map((c) => c.id)).toEqual([two.conversationId, one.conversationId]);
     expect(all.map((c) => c.status)).toEqual(["handoff_requested", "open"]);
+  });
+
+  it("documents the inbox routes and the additive chat fields in the OpenAPI document", async () => {
+    const doc = await ok<{ paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties: Record<string, unknown> }> } }>(call("/api/openapi.json"));
+    for (const action of ["messages", "release", "close"]) {
+      expect(doc.paths[`/api/messaging/v1/conversations/{id}/${action}`]?.post, action).toBeDefined();
+    }
+    expect(Object.keys(doc.components.schemas.ChatResponse!.properties)).toEqual(expect.arrayContaining(["status", "ui", "skill", "handoff"]));
+    expect(JSON.stringify(doc.paths["/api/messaging/v1/conversations"]!.get)).toContain("handoff_requested");
   });
 });
