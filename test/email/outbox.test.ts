@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
@@ -127,9 +127,7 @@ describe("email outbox", () => {
     const queued = await enqueue(HTTP_ENV);
     const t0 = Date.now();
     expect(await deliverEmail(db(), HTTP_ENV, queued.id, t0)).toBe("pending");
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: t0 + EMAIL_BACKOFF_MS[0]!, cron: "*/15 * * * *" }), HTTP_ENV, ctx);
-    await waitOnExecutionContext(ctx);
+    await worker.scheduled(createScheduledController({ scheduledTime: t0 + EMAIL_BACKOFF_MS[0]!, cron: "*/15 * * * *" }), HTTP_ENV);
     expect(await row(queued.id)).toMatchObject({ status: "sent", attempts: 2 });
     expect(calls.filter((c) => c.headers.get("idempotency-key") === queued.id)).toHaveLength(2);
   });

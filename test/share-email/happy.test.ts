@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { Browser, ok, registerAccount, registerStudio } from "../factories";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Browser, callWith, jsonInit, ok, registerAccount, registerStudio } from "../factories";
+import { fakeProvider } from "../email/helpers";
 import { createGallery, V1, v1 } from "../galleries-v1/helpers";
 import { latestShare, mailbox, registerAndAccept, share, shareWith } from "./helpers";
 
@@ -113,6 +115,27 @@ describe("share_via_email", () => {
     const { res } = await registerAndAccept(path);
     expect(res.status).toBe(303);
     expect((await new Browser().fetch(path)).status).toBe(410);
+  });
+});
+
+describe("share_via_email with a provider configured", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("sends the email right after answering (waitUntil), in the provider's wire format", async () => {
+    const a = await registerStudio();
+    const g = await createGallery(a, "Sent Now");
+    const { calls } = fakeProvider(() => Response.json({ id: "prov-1" }));
+    const over = { EMAIL_FROM: "GellHub <no-reply@mail.example.com>", EMAIL_API_KEY: "re_test", EMAIL_API_URL: "https://email-provider.test/emails" };
+    const res = await callWith(over, `${V1}/${g.id}/share_via_email`, jsonInit({ email: "Sent.Now@Example.com" }, { "x-api-key": a.key }, "PUT"));
+    const body = await ok<{ email_id: string; email_status: string }>(res);
+    expect(body.email_status).toBe("pending");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.headers.get("idempotency-key")).toBe(body.email_id);
+    expect(calls[0]!.body).toMatchObject({ from: over.EMAIL_FROM, to: ["sent.now@example.com"] });
+    expect(String(calls[0]!.body.subject)).toContain("Sent Now");
+    expect(String(calls[0]!.body.text)).toMatch(/http:\/\/localhost\/share\/[A-Za-z0-9_-]{43}/);
+    const stored = await env.DB.prepare("SELECT status, provider_id, profile_id FROM email_outbox WHERE id = ?").bind(body.email_id).first();
+    expect(stored).toEqual({ status: "sent", provider_id: "prov-1", profile_id: a.profileId });
   });
 });
 
