@@ -15,6 +15,7 @@ import { getConversation, listConversations, toConversation } from "./conversati
 import { addFileSource, addSource, deleteSource, listSources, toSource } from "./knowledge";
 import { getEmbedSettings, updateEmbedSettings } from "./embed";
 import { inboxPageRoutes } from "./inbox-pages";
+import { integrationPageRoutes } from "./webhooks/pages";
 import { ChatBody, CreateAgentBody, CreateSourceBody, UpdateAgentBody } from "./schemas";
 import { BASE, MessagingPage, type MessagingPageProps } from "./views";
 import { valuesOfEmbed, valuesOfForm, WIDGET_PATH, widgetUpdateOf, type WidgetValues } from "./widget-view";
@@ -26,6 +27,7 @@ const security = uploadPageSecurity();
 messagingPageRoutes.use(BASE, security, requirePageSession);
 messagingPageRoutes.use(`${BASE}/*`, security, requirePageSession);
 messagingPageRoutes.route("/", inboxPageRoutes);
+messagingPageRoutes.route("/", integrationPageRoutes);
 
 const PageQuery = z.object({ agent: z.string().max(64).optional(), conversation: z.string().max(64).optional() });
 

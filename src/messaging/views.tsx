@@ -279,6 +279,17 @@ export const MessagingPage: FC<MessagingPageProps> = (p) => (
 
     {p.widget ? <WidgetSection {...p.widget} nonce={p.nonce} /> : null}
 
+    <h2>Integrations</h2>
+    <p class="row" aria-label="Integrations">
+      <a class="btn secondary small" href={`${BASE}/skills`}>
+        Dynamic skills
+      </a>
+      <a class="btn secondary small" href={`${BASE}/handoff`}>
+        Human handoff webhook
+      </a>
+      <span class="muted">Your webhooks for live answers (bookings, products) and handoff requests, with their delivery log.</span>
+    </p>
+
     <h2>Conversations</h2>
     <p>
       <a class="btn secondary small" href={`${BASE}/inbox`}>
