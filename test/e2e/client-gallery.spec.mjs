@@ -192,3 +192,20 @@ test("on a phone the grid is three columns and the viewer swipes", async () => {
     assert.match(await page.locator("#caption").textContent(), /p1\.png · 2 \/ 4/);
   }, { name: "client-gallery-phone" });
 });
+
+test("the demo studio's two galleries are shared: one open, one behind the password demo", async () => {
+  await withPage(async (page) => {
+    page.setDefaultTimeout(90_000);
+    // The demo photos are generated in the background after the server's first answer: wait for them.
+    for (let i = 0; i < 60 && (await page.goto("/g/demo-portraits")).status() === 404; i++) await page.waitForTimeout(3000);
+    await page.goto("/g/demo-wedding");
+    await page.locator("[data-testid=gallery-grid] img").first().waitFor();
+    assert.equal(await page.locator("[data-testid=gallery-grid] img").count(), 12);
+    const locked = await page.goto("/g/demo-portraits");
+    assert.equal(locked.status(), 401);
+    await page.getByRole("textbox", { name: "Password" }).fill("demo");
+    await page.getByRole("button", { name: "View gallery" }).click();
+    await page.locator("[data-testid=gallery-grid] img").first().waitFor();
+    assert.equal(await page.locator("[data-testid=gallery-grid] img").count(), 12);
+  }, { name: "client-gallery-demo" });
+});
