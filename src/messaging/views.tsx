@@ -316,6 +316,10 @@ export const MessagingPage: FC<MessagingPageProps> = (p) => (
     {p.transcript ? (
       <section class="card" aria-label="Transcript" style="margin-top:16px">
         <h3>Conversation {p.transcript.conversation.conversationRef}</h3>
+        <p class="muted">
+          Status: {p.transcript.conversation.status} ·{" "}
+          <a href={`${BASE}/inbox?conversation=${p.transcript.conversation.id}`}>Reply or take over in the inbox</a>
+        </p>
         <div class="chat">
           {p.transcript.messages.map((m) => (
             <div class={`msg ${m.role}`}>{m.content}</div>
