@@ -10,7 +10,8 @@ export interface ShareEmailFacts {
   appName: string;
 }
 
-const LEVEL_TEXT = { read: "view", write: "view and edit", manage: "view, edit and manage" } as const;
+/** What each level lets the person do, as the email and the accept page say it. */
+export const LEVEL_TEXT = { read: "view", write: "view and edit", manage: "view, edit and manage" } as const;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 const ShareEmail: FC<{ f: ShareEmailFacts }> = ({ f }) => (

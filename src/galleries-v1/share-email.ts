@@ -115,6 +115,9 @@ export function sendSoon(waitUntil: (p: Promise<unknown>) => void, db: Db, env: 
   if (shared.response.email_status === "pending") waitUntil(deliverEmail(db, env, shared.emailId, now).catch(() => undefined));
 }
 
+/** 410 `share_link_invalid`: unknown, used, replaced or expired (the page says which). */
+export const linkInvalid = () => new ApiError("share_link_invalid", "This link is no longer valid: it was used, replaced by a newer one, or expired");
+
 export type ShareLinkState = "valid" | "used" | "expired" | "revoked";
 
 /** A share link by its raw token with its gallery and studio names and state; null when unknown. */
@@ -142,7 +145,7 @@ export async function findShareLink(db: Db, token: string, now: number) {
  */
 export async function acceptShareLink(db: Db, token: string, profile: { id: string; email: string }, now: number) {
   const found = await findShareLink(db, token, now);
-  if (!found || found.state !== "valid") throw new ApiError("share_link_invalid", "This link is no longer valid: it was used, replaced by a newer one, or expired");
+  if (!found || found.state !== "valid") throw linkInvalid();
   if (found.link.email !== profile.email.toLowerCase()) {
     throw new ApiError("share_link_wrong_account", `This invitation is for ${found.link.email}; sign in with that email to accept it`);
   }
@@ -159,7 +162,7 @@ export async function acceptShareLink(db: Db, token: string, profile: { id: stri
     )
     .returning({ id: galleryShareLinks.id })
     .get();
-  if (!spent) throw new ApiError("share_link_invalid", "This link is no longer valid: it was used, replaced by a newer one, or expired");
+  if (!spent) throw linkInvalid();
   await markEmailVerified(db, profile.id, found.link.email, now);
   return { galleryId: found.link.collectionId };
 }

@@ -10,7 +10,7 @@ import { completeSignIn } from "../signin/complete";
 import { formText, runFormAction, type FormBody } from "../ui/form";
 import { Layout } from "../ui/layout";
 import type { Actor } from "./access";
-import { acceptShareLink, findShareLink, sendSoon, ShareParams, shareViaEmail } from "./share-email";
+import { acceptShareLink, findShareLink, linkInvalid, sendSoon, ShareParams, shareViaEmail } from "./share-email";
 import { AcceptSharePage, InvalidSharePage } from "./share-views";
 
 /** The page a share link opens, `/share/<token>`: GET shows it (spends nothing), POST accepts. */
@@ -74,7 +74,7 @@ sharePages.post("/share/:token", (c) => {
     run: async (form) => {
       const db = c.var.db;
       const found = await findShareLink(db, token, Date.now());
-      if (!found || found.state !== "valid") throw new ApiError("share_link_invalid", "This link is no longer valid");
+      if (!found || found.state !== "valid") throw linkInvalid();
       const email = found.link.email;
       const action = formText(form.action);
       let profile: { id: string; email: string } | null;

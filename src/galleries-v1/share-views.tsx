@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { LEVEL_TEXT } from "./share-email-view";
 
 /** The gallery page's "Share by email" form (manage access): email and the manage checkbox. */
 export const ShareByEmail: FC<{ action: string }> = ({ action }) => (
@@ -36,7 +37,13 @@ export interface AcceptShareProps {
   displayName?: string;
 }
 
-const LEVEL_TEXT = { read: "view", write: "view and edit", manage: "view, edit and manage" } as const;
+/** The invited email, shown and fixed: the link decides it, the form never sends it. */
+const InvitedEmail: FC<{ email: string }> = ({ email }) => (
+  <label>
+    Email
+    <input type="email" value={email} readonly aria-readonly="true" />
+  </label>
+);
 
 /**
  * The page a share link opens (GET spends nothing): who shared what, then either Accept (signed
@@ -77,10 +84,7 @@ export const AcceptSharePage: FC<AcceptShareProps> = (p) => {
             <form method="post" action={action} class="stack" aria-label="Sign in and accept">
               <h2 style="margin:8px 0 0">Sign in</h2>
               <input type="hidden" name="action" value="login" />
-              <label>
-                Email
-                <input type="email" value={p.email} readonly aria-readonly="true" />
-              </label>
+              <InvitedEmail email={p.email} />
               <label>
                 Password
                 <input type="password" name="password" required autocomplete="current-password" />
@@ -95,10 +99,7 @@ export const AcceptSharePage: FC<AcceptShareProps> = (p) => {
             <form method="post" action={action} class="stack" aria-label="Create account and accept">
               <h2 style="margin:8px 0 0">Create your account</h2>
               <input type="hidden" name="action" value="register" />
-              <label>
-                Email
-                <input type="email" value={p.email} readonly aria-readonly="true" />
-              </label>
+              <InvitedEmail email={p.email} />
               <label>
                 Your name
                 <input type="text" name="displayName" required maxlength={100} value={p.displayName ?? ""} autocomplete="name" />

@@ -76,3 +76,15 @@ export async function registerViaApi(accountType = "studio", extra = {}) {
   const body = await res.json();
   return { email, password, key: body.apiKey ?? body.driveApiKey ?? body.messagingApiKey, body };
 }
+
+/** An API call with `who`'s x-api-key and a JSON body; throws on a status >= 300, else the parsed answer (null when empty). */
+export async function apiJson(who, method, path, body) {
+  const res = await fetch(`${baseUrl()}${path}`, {
+    method,
+    headers: { "x-api-key": who.key, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}

@@ -1,17 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
-
-async function v1(studio, method, path, body) {
-  const res = await fetch(`${baseUrl()}${path}`, {
-    method,
-    headers: { "x-api-key": studio.key, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+import { apiJson as v1, baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
 
 test("a studio shares a gallery by email; the invitee registers from the mailed link and finds it under Shared with me", async () => {
   const studio = await registerViaApi("studio");
