@@ -85,3 +85,24 @@ describe("messaging webhooks: tenant isolation and auth", () => {
     }
   });
 });
+
+describe("messaging webhooks: API reference", () => {
+  it("documents the skills, handoff and delivery routes with the write-only secret and the ui types", async () => {
+    const doc = await ok<{ paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } }>(call("/api/openapi.json"));
+    for (const [path, verbs] of [
+      ["/api/messaging/v1/skills", ["get", "put"]],
+      ["/api/messaging/skills-config", ["get", "put"]],
+      ["/api/messaging/v1/skills/calls", ["get"]],
+      ["/api/messaging/v1/handoff", ["get", "put"]],
+      ["/api/messaging/v1/deliveries", ["get"]],
+      ["/api/messaging/v1/deliveries/{id}", ["get"]],
+      ["/api/messaging/v1/deliveries/{id}/replay", ["post"]],
+    ] as const) {
+      for (const verb of verbs) expect(doc.paths[path]?.[verb], `${verb} ${path}`).toBeDefined();
+    }
+    const schemas = JSON.stringify(doc.components.schemas);
+    expect(schemas).toContain("skillsWebhookSecretSet");
+    expect(schemas).toContain("handoffWebhookSecretSet");
+    for (const t of ["slot_list", "product_cards", "buttons", "iframe"]) expect(schemas).toContain(t);
+  });
+});
