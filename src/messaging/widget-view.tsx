@@ -2,6 +2,7 @@ import type { FC } from "hono/jsx";
 import { formText, type FormBody } from "../ui/form";
 import { ErrorAlert } from "../ui/views";
 import { EmbedUpdate, type EmbedSchema } from "./embed";
+import { EMBED_TURNS_PER_ACCOUNT_DAY, EMBED_TURNS_PER_EMBED_MINUTE, EMBED_TURNS_PER_IP_MINUTE, EMBED_TURNS_PER_VISITOR_MINUTE, MAX_USER_MESSAGE_CHARS } from "./embed-public";
 import type { z } from "@hono/zod-openapi";
 
 export const WIDGET_PATH = "/dashboard/messaging/widget";
@@ -168,6 +169,20 @@ export const WidgetSection: FC<{ embed: EmbedView; values: WidgetValues; error?:
         <Copy id="widget-code-button" label="Your own button snippet" value={embed.embedCodeButton} rows={3} />
         <Copy id="widget-share-link" label="Share link" value={embed.embedShareLink} />
       </div>
+      <h3>Limits and page events</h3>
+      <ul class="muted" data-testid="widget-limits">
+        <li>
+          Messages up to {MAX_USER_MESSAGE_CHARS.toLocaleString("en")} characters; each visitor up to {EMBED_TURNS_PER_VISITOR_MINUTE} messages a minute, each network address{" "}
+          {EMBED_TURNS_PER_IP_MINUTE}, the whole widget {EMBED_TURNS_PER_EMBED_MINUTE}.
+        </li>
+        <li>
+          At most {EMBED_TURNS_PER_ACCOUNT_DAY.toLocaleString("en")} widget messages a day (UTC); past that, or without credits, visitors read a polite “not available” message and
+          nothing is charged.
+        </li>
+        <li>
+          Your page can listen: <code>GellHubChat.on("open" | "close" | "message" | "handoff", fn)</code>; staff replies from the inbox appear in the open chat within seconds.
+        </li>
+      </ul>
       <form method="post" action={`${WIDGET_PATH}/rotate`} class="row" style="margin-top:12px" aria-label="Rotate embed id">
         <span class="muted">
           Embed id <code data-testid="embed-id">{embed.embedPublicId}</code>

@@ -31,6 +31,10 @@ describe("messaging dashboard: website widget", () => {
     expect(html).toContain(`value="${e.embedShareLink}"`);
     expect(html.match(/data-copy="/g)).toHaveLength(3);
     expect(html).toContain(`data-testid="embed-id">${e.embedPublicId}<`);
+    // The limits the public API enforces are the ones the merchant reads.
+    const limits = html.slice(html.indexOf('data-testid="widget-limits"'), html.indexOf("</ul>", html.indexOf('data-testid="widget-limits"')));
+    expect(limits).toMatch(/up to 1,000 characters; each visitor up to 10 messages a minute, each network address\s*20, the whole widget 300/);
+    expect(limits).toContain("At most 5,000 widget messages a day");
     for (const name of ["embedEnabled", "embedAllowedOrigins", "embedAccentColor", "embedLauncherIcon", "embedShowLauncher", "embedGreeting", "chatTitle"]) {
       expect(html, name).toContain(`name="${name}"`);
     }
