@@ -18,9 +18,8 @@ console.log("assets built in dist/public");
 // (the /chat page finds the name in manifest.json), so browsers keep it for a year.
 const { buildSync } = await import("esbuild");
 const { createHash } = await import("node:crypto");
-const { rmSync, writeFileSync } = await import("node:fs");
+const { readdirSync, rmSync, writeFileSync } = await import("node:fs");
 const embedDir = join(out, "embed");
-rmSync(embedDir, { recursive: true, force: true });
 mkdirSync(embedDir, { recursive: true });
 const bundle = (entry) =>
   buildSync({ entryPoints: [join(root, "widget", entry)], write: false, bundle: true, minify: true, format: "iife", target: "es2020", legalComments: "none" }).outputFiles[0].contents;
@@ -28,6 +27,8 @@ writeFileSync(join(embedDir, "gellhub-chat.js"), bundle("loader.ts"));
 const frame = bundle("frame.ts");
 const frameName = `chat-frame.${createHash("sha256").update(frame).digest("hex").slice(0, 16)}.js`;
 writeFileSync(join(embedDir, frameName), frame);
+// Older frame builds go (a running dev server keeps serving the current one: same content, same name).
+for (const f of readdirSync(embedDir)) if (/^chat-frame\./.test(f) && f !== frameName) rmSync(join(embedDir, f));
 writeFileSync(join(embedDir, "manifest.json"), JSON.stringify({ frameScript: `/embed/${frameName}` }));
 // Workers static assets read the Cache-Control of these paths from _headers (they add the ETag).
 writeFileSync(
