@@ -3,13 +3,14 @@ import type { AppEnv } from "../env";
 import { verifyPassword } from "../platform/crypto";
 import { ApiError } from "../platform/errors";
 import { clearSealedCookie, readSealedCookie, setSealedCookie } from "../platform/oidc/sealed-cookie";
-import { enforceRateLimits } from "../platform/rate-limit";
+import { enforceRateLimits, hitRateLimit } from "../platform/rate-limit";
 import type { ShareRow, SharedGallery } from "./share";
 
 const COOKIE = "gh_gallery";
 const PURPOSE = "client-gallery";
 const MAX_AGE_SECONDS = 30 * 24 * 3600;
 const WINDOW_MS = 10 * 60_000;
+const ipOf = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? "local";
 
 /**
  * Wrong guesses allowed per 10 minutes. Per visitor IP and gallery, and per gallery overall so a
@@ -58,7 +59,7 @@ async function checkSecret(c: Context<AppEnv>, share: ShareRow, kind: "password"
   await enforceRateLimits(
     c.var.db,
     [
-      { bucket: `gallery-${kind}:${share.collectionId}:${c.req.header("cf-connecting-ip") ?? "local"}`, limit: limits.perIp, windowMs: WINDOW_MS },
+      { bucket: `gallery-${kind}:${share.collectionId}:${ipOf(c)}`, limit: limits.perIp, windowMs: WINDOW_MS },
       { bucket: `gallery-${kind}:${share.collectionId}`, limit: limits.perGallery, windowMs: WINDOW_MS },
     ],
     now,
@@ -81,4 +82,13 @@ export async function unlockDownloads(c: Context<AppEnv>, g: SharedGallery, pin:
   if (!(await checkSecret(c, g.share, "pin", pin, now))) throw new ApiError("invalid_pin", "That PIN is not right");
   const v = await readVisitor(c, g.share);
   await writeVisitor(c, g.share, { ...v, pin: true });
+}
+
+/** Favorite and email writes per visitor IP and gallery: generous for a client, a wall for a script. */
+export const limitClientWrites = (c: Context<AppEnv>, share: ShareRow, now: number) =>
+  enforceRateLimits(c.var.db, [{ bucket: `gallery-write:${share.collectionId}:${ipOf(c)}`, limit: 600, windowMs: WINDOW_MS }], now);
+
+/** Whether this page load counts as a new view: one per visitor IP and gallery every 30 minutes. */
+export async function isNewView(c: Context<AppEnv>, share: ShareRow, now: number): Promise<boolean> {
+  return (await hitRateLimit(c.var.db, `gallery-view:${share.collectionId}:${ipOf(c)}`, 1, 30 * 60_000, now)).allowed;
 }

@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { ApiError, ERROR_CODES } from "../platform/errors";
 import { zodDetail } from "../platform/openapi";
 import { formText, readForm } from "../ui/form";
-import { readVisitor, unlockDownloads, unlockWithPassword, writeVisitor, type Visitor } from "./access";
+import { isNewView, limitClientWrites, readVisitor, unlockDownloads, unlockWithPassword, writeVisitor, type Visitor } from "./access";
 import { assertCanDownload, fileDownload, zipResponse } from "./download";
 import { favoriteIds, filesByIds, galleryFile, galleryFiles, recordActivity, setFavorite } from "./favorites";
 import { pageItems } from "./items";
@@ -93,8 +93,8 @@ async function renderGallery(c: Context<AppEnv>, o: Open, now: number) {
   const rows = await galleryFiles(c.var.db, g.share);
   const [items, favorites] = await Promise.all([pageItems(c.env, new URL(c.req.url).origin, rows, now), visitor.email ? favoriteIds(c.var.db, g.share, visitor.email) : []]);
   const cover = items.find((i) => i.id === g.share.coverFileId && i.kind === "image") ?? items.find((i) => i.kind === "image") ?? null;
-  // Off the response path: a view's record never delays the page.
-  c.executionCtx.waitUntil(recordActivity(c.var.db, g.share, "view", visitor.email, "", now));
+  // Off the response path: a view's record never delays the page. Reloads within 30 minutes are one view.
+  c.executionCtx.waitUntil(isNewView(c, g.share, now).then((fresh) => (fresh ? recordActivity(c.var.db, g.share, "view", visitor.email, "", now) : undefined)));
   return c.html(
     <GalleryView
       slug={g.share.slug}
@@ -144,6 +144,7 @@ publicGalleryRoutes.post("/g/:slug/email", (c) =>
   endpoint(c, async () => {
     const { g, visitor } = await requireGallery(c, Date.now());
     const { email } = await jsonOf(c, EmailBody);
+    await limitClientWrites(c, g.share, Date.now());
     await writeVisitor(c, g.share, { ...visitor, email });
     return c.json({ email, favorites: await favoriteIds(c.var.db, g.share, email) });
   }),
@@ -163,6 +164,7 @@ publicGalleryRoutes.put("/g/:slug/favorites/:fileId", (c) =>
     const { g, visitor } = await requireGallery(c, now);
     if (!visitor.email) throw new ApiError("email_required", "Enter your email first");
     const { favorite } = await jsonOf(c, FavoriteBody);
+    await limitClientWrites(c, g.share, now);
     await setFavorite(c.var.db, g.share, visitor.email, c.req.param("fileId").slice(0, 64), favorite, now);
     return c.json({ email: visitor.email, favorites: await favoriteIds(c.var.db, g.share, visitor.email) });
   }),

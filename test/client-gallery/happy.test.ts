@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, Browser, call, ok, sessionHeaders, submitForm } from "../factories";
+import { api, Browser, call, callWith, ok, sessionHeaders, submitForm } from "../factories";
 import { favorite, readZip, share, sharedGallery, visitor, type Share } from "./helpers";
 
 describe("share settings", () => {
@@ -134,5 +134,14 @@ describe("favorites, downloads and activity", () => {
     expect((await call(path)).status).toBe(404);
     const bad = await submitForm(s, `/dashboard/client-gallery/collections/${col.id}/share`, { enabled: "on", pin: "12" });
     expect(bad.status).toBe(400);
+  });
+
+  it("counts a view once per visitor IP every 30 minutes, whatever the reloads", async () => {
+    const { s, col, path } = await sharedGallery({}, 1);
+    for (const ip of ["203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.2"]) {
+      expect((await callWith({}, path, { headers: { "cf-connecting-ip": ip } })).status).toBe(200);
+    }
+    const activity = await ok<{ kind: string }[]>(api("GET", `/api/collections/${col.id}/activity`, s));
+    expect(activity.filter((a) => a.kind === "view")).toHaveLength(2);
   });
 });
