@@ -44,3 +44,8 @@ writeFileSync(
   ].join("\n"),
 );
 console.log(`widget built in dist/public/embed (${frameName})`);
+
+// The v1 gallery page's resumable upload control: tus-js-client bundled for the browser.
+mkdirSync(join(out, "assets", "tus"), { recursive: true });
+writeFileSync(join(out, "assets", "tus", "large-upload.js"), bundle("large-upload.ts"));
+console.log("large upload control built in dist/public/assets/tus");

@@ -1,15 +1,10 @@
-import { z } from "@hono/zod-openapi";
 import { createRouter } from "../platform/openapi";
 import { createTusServer } from "../uploads/server";
-import { List, Str } from "./params";
 import { addV1Route } from "./route-kit";
-import { Dirname } from "./schemas";
-import { injectUploads, uploaderFor } from "./uploads";
+import { injectUploads, InjectUploadsParams, uploaderFor } from "./uploads";
 
 /** The tus 1.0 server of the v1 API: studio key, member key with write somewhere, or the owner's dashboard session. */
 export const tusV1Routes = createTusServer({ basePath: "/api/v1/uploads", authorize: uploaderFor });
-
-export const InjectUploadsParams = z.object({ uids: List(Str(64), 100).refine((a) => a.length > 0, "send at least one upload id"), prefix: Dirname });
 
 /** `POST /api/v1/galleries/{id}/inject_uploads`: finished tus uploads become assets of the gallery. */
 export const injectV1Routes = createRouter();

@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { Db } from "../db";
@@ -11,9 +12,14 @@ import { uploadRecipe, type StorageSpace } from "../platform/storage";
 import { getStudio } from "../gallery/service";
 import { storageLimitOf } from "../plans/service";
 import { findUploads, markInjected, type TusUpload, type Uploader } from "../uploads/service";
-import { actorFor, authorizeGallery, teamsOfMember, type Actor } from "./access";
+import { actorFor, authorizeGallery, pageActorFor, teamsOfMember, type Actor } from "./access";
 import { toV1Asset } from "./galleries";
+import { List, Str } from "./params";
 import { baseName, joinPath, parentOf } from "./paths";
+import { Dirname } from "./schemas";
+
+/** inject_uploads' parameters: the tus upload ids and the folder path (created when missing). */
+export const InjectUploadsParams = z.object({ uids: List(Str(64), 100).refine((a) => a.length > 0, "send at least one upload id"), prefix: Dirname });
 
 /** The creator id of an actor's uploads: the studio itself, or one member. */
 export const creatorOf = (actor: Actor) => (actor.kind === "owner" ? "owner" : `member:${actor.memberId}`);
@@ -27,8 +33,9 @@ async function studioSpaceOf(db: Db, studioId: string): Promise<StorageSpace> {
 
 /**
  * Who may use the tus server: the studio key (the owner), a member key with write on at least
- * one gallery (403 `write_access_required` otherwise), or the owner's dashboard session (same
- * origin only, as every cookie-authenticated change). Uploads count against the studio.
+ * one gallery (403 `write_access_required` otherwise), or a dashboard session (same origin
+ * only, as every cookie-authenticated change): the owner, or with `X-GellHub-Gallery` whoever
+ * the signed-in user is for that gallery. Uploads count against the studio.
  */
 export async function uploaderFor(c: Context<AppEnv>): Promise<Uploader> {
   const db = c.var.db;
@@ -38,7 +45,11 @@ export async function uploaderFor(c: Context<AppEnv>): Promise<Uploader> {
   } else {
     const profile = await currentProfile(c);
     if (!profile) throw new ApiError("missing_api_key", "Send your API key in the x-api-key header");
-    actor = { kind: "owner", studioId: (await getStudio(db, profile.id)).id };
+    // The dashboard names the gallery it uploads for, so a signed-in member acts as that member.
+    const galleryId = c.req.header("x-gellhub-gallery");
+    const pageActor = galleryId ? await pageActorFor(db, profile, galleryId) : null;
+    if (galleryId && !pageActor) throw new ApiError("not_found", "gallery not found");
+    actor = pageActor ?? { kind: "owner", studioId: (await getStudio(db, profile.id)).id };
   }
   if (actor.kind === "member") {
     const writable = await db

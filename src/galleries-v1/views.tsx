@@ -6,6 +6,7 @@ import type { getGalleryMetadata, listFields } from "./metadata";
 import type { listTeams } from "./people";
 import type { effectiveAccess, listGalleryTeams } from "./rights";
 import { ShareByEmail } from "./share-views";
+import { LargeUploadCard } from "./upload-view";
 
 type Gallery = Awaited<ReturnType<typeof getGallery>>;
 type Asset = Awaited<ReturnType<typeof listAssets>>["assets"][number];
@@ -92,6 +93,7 @@ export const GalleryV1Page: FC<GalleryV1PageProps> = (p) => {
         {p.gallery.description} · {p.gallery.asset_count} asset(s) · your access: <span class="pill">{p.gallery.access}</span>
       </p>
       <ErrorAlert message={p.error} />
+      {canWrite ? <LargeUploadCard galleryId={p.gallery.id} folders={p.folders} nonce={p.nonce} /> : null}
       <div class="v1-cols">
         <div class="card" data-testid="folders" data-move-url={canWrite ? `${base}/move` : undefined}>
           <h3>Folders</h3>

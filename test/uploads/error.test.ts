@@ -49,7 +49,7 @@ describe("tus server: error answers", () => {
 
   it("400 without Upload-Length or Upload-Defer-Length, or with a malformed one", async () => {
     const s = await registerStudio();
-    for (const headers of [{}, { "Upload-Length": "-1" }, { "Upload-Length": "12", "Upload-Defer-Length": "1" }, { "Upload-Defer-Length": "2" }, { "Upload-Length": "5", "Upload-Metadata": "filename !!!" }]) {
+    for (const headers of [{}, { "Upload-Length": "-1" }, { "Upload-Length": "12", "Upload-Defer-Length": "1" }, { "Upload-Defer-Length": "2" }, { "Upload-Length": "5", "Upload-Metadata": "filename !!!" }] as Record<string, string>[]) {
       const res = await tus("POST", UPLOADS, s.key, headers);
       expect(res.status, JSON.stringify(headers)).toBe(400);
     }
