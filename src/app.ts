@@ -46,7 +46,7 @@ export function createApp() {
   app.use("*", async (c, next) => {
     c.set("requestId", c.req.header("cf-ray") ?? newId("req"));
     c.set("db", getDb(c.env.DB));
-    if (c.env.DEMO_SEED === "true") await ensureDemoData(c.env);
+    if (c.env.DEMO_SEED === "true") await ensureDemoData(c.env, (job) => c.executionCtx.waitUntil(job));
     await next();
     c.header("X-Request-Id", c.get("requestId"));
   });
@@ -82,7 +82,6 @@ export function createApp() {
   app.route("/", adminFeature);
   app.route("/", billingFeature);
   app.route("/", galleryFeature);
-  app.route("/", driveFeature);
   app.route("/", clientGalleryFeature);
   app.route("/", galleriesV1Feature);
   app.route("/", messagingFeature);

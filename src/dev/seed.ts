@@ -9,6 +9,8 @@ import { newId } from "../platform/ids";
 import { createAgent } from "../messaging/agents";
 import { addSource } from "../messaging/knowledge";
 import { seedGalleriesV1Demo } from "../galleries-v1/demo";
+import { seedGalleryDemo } from "../gallery/demo";
+import { shareDemoGalleries } from "../client-gallery/demo";
 import type { Db } from "../db";
 import demo from "./demo-accounts.json";
 
@@ -18,15 +20,15 @@ let seeding: Promise<void> | null = null;
  * Local development only (DEMO_SEED=true, set by `npm run dev`): creates the demo accounts
  * with the known keys printed in the dev banner. Idempotent; runs once per isolate.
  */
-export function ensureDemoData(env: Env): Promise<void> {
-  seeding ??= seed(env).catch((err) => {
+export function ensureDemoData(env: Env, background?: (job: Promise<unknown>) => void): Promise<void> {
+  seeding ??= seed(env, background).catch((err) => {
     seeding = null;
     throw err;
   });
   return seeding;
 }
 
-async function seed(env: Env): Promise<void> {
+async function seed(env: Env, background?: (job: Promise<unknown>) => void): Promise<void> {
   const db = getDb(env.DB);
   const now = Date.now();
   for (const a of demo.accounts) {
@@ -41,6 +43,13 @@ async function seed(env: Env): Promise<void> {
       );
       if (a.accountType === "messaging") await seedMessagingDemo(db, profileId, now);
       if (a.accountType === "studio" && a.key) await seedGalleriesV1Demo(db, profileId, now);
+      // Two Client Gallery collections of generated photos, with thumbnails and web sizes, shared
+      // as a client sees them: /g/demo-wedding open, /g/demo-portraits with password "demo".
+      // Seconds of image work: it runs after the first answer when the request can wait for it (waitUntil).
+      if (a.accountType === "studio" && a.key) {
+        const gallery = seedGalleryDemo(db, env, profileId, now).then((ids) => shareDemoGalleries(db, profileId, ids, now, env.PASSWORD_PEPPER));
+        await runInBackground(gallery, background);
+      }
       if ("role" in a && a.role === "staff") await db.update(profiles).set({ role: "staff" }).where(eq(profiles.id, profileId));
       if (a.key) {
         await db.insert(apiKeys).values({
@@ -58,6 +67,17 @@ async function seed(env: Env): Promise<void> {
       // Another request seeded it first.
       if (!/email_taken|UNIQUE/i.test(String((err as { code?: string }).code ?? err))) throw err;
     }
+  }
+}
+
+/** Hands `job` to `background` (the request's waitUntil) when there is one, else waits for it; failures are logged. */
+async function runInBackground(job: Promise<unknown>, background?: (job: Promise<unknown>) => void): Promise<void> {
+  const logged = job.catch((err) => console.error(JSON.stringify({ msg: "demo seed failed", error: String(err) })));
+  if (!background) return void (await logged);
+  try {
+    background(logged);
+  } catch {
+    await logged;
   }
 }
 

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../db";
 import { files } from "../db/schema";
 import { VARIANT_CONTENT_TYPE, VARIANT_LONG_EDGE, variantKey } from "../platform/images/keys";
-import { BINDING_MAX_BYTES, RESIZABLE_TYPES, resizeWithBinding, resizeWithWasm, WASM_MAX_BYTES, type ResizeSpec } from "../platform/images/resize";
+import { BINDING_MAX_BYTES, RESIZABLE_TYPES, resizeWithBinding, resizeWithWasm, WASM_MAX_BYTES, type ResizedImage, type ResizeSpec } from "../platform/images/resize";
 
 /** What making variants needs of the Worker's bindings. */
 export interface ImageEnv {
@@ -32,10 +32,15 @@ export async function makeFileVariants(db: Db, env: ImageEnv, file: { studioId: 
         : null
       : resizeWithWasm(await readObject(env.FILES, file.storageKey, file.sizeBytes), SPECS);
     if (!made) return false;
-    const [web, thumb] = made as [typeof made[0], typeof made[0]];
-    const keys = { webKey: variantKey(file.storageKey, "web"), thumbKey: variantKey(file.storageKey, "thumb") };
+    const [web, thumb] = made as [ResizedImage, ResizedImage];
+    if (!thumb.bytes || (!web.bytes && file.contentType !== "image/jpeg")) return false;
+    // A JPEG already within the web size is its own web size (no second copy).
+    const keys = { webKey: web.bytes ? variantKey(file.storageKey, "web") : file.storageKey, thumbKey: variantKey(file.storageKey, "thumb") };
     const httpMetadata = { contentType: VARIANT_CONTENT_TYPE };
-    await Promise.all([env.FILES.put(keys.webKey, web.bytes, { httpMetadata }), env.FILES.put(keys.thumbKey, thumb.bytes, { httpMetadata })]);
+    await Promise.all([
+      web.bytes ? env.FILES.put(keys.webKey, web.bytes, { httpMetadata }) : null,
+      env.FILES.put(keys.thumbKey, thumb.bytes, { httpMetadata }),
+    ]);
     const res = await db
       .update(files)
       .set(keys)
@@ -43,7 +48,7 @@ export async function makeFileVariants(db: Db, env: ImageEnv, file: { studioId: 
       .run();
     if (res.meta.changes === 0) {
       // Deleted while we worked: do not leave orphans behind.
-      await env.FILES.delete([keys.webKey, keys.thumbKey]);
+      await env.FILES.delete([keys.webKey, keys.thumbKey].filter((k) => k !== file.storageKey));
       return false;
     }
     return true;

@@ -77,7 +77,7 @@ export const FileWithUrlSchema = withFields(FileSchema, {
   mediaToken: z.string(),
   expiresAt: z.string().openapi({ description: "When url and mediaToken stop working" }),
   thumbnailUrl: z.string().optional().openapi({ description: "Signed URL of a JPEG thumbnail (400 px long edge), for images; expires with url" }),
-  webUrl: z.string().optional().openapi({ description: "Signed URL of a JPEG web size (2048 px long edge, never upscaled), for images; expires with url" }),
+  webUrl: z.string().optional().openapi({ description: "Signed URL of a JPEG web size (2048 px long edge, never upscaled; an upright JPEG already that small is served as is), for images; expires with url" }),
 }).openapi("GalleryFileWithUrl");
 
 export const FilesPage = z

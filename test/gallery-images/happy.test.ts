@@ -31,6 +31,20 @@ describe("image variants at upload completion", () => {
     expect(decode(new Uint8Array(await original.arrayBuffer()))).toMatchObject({ width: 3000, height: 2000 });
     expect(await env.FILES.head(`${file!.storageKey}~thumb.jpg`)).not.toBeNull();
     expect(await env.FILES.head(`${file!.storageKey}~web.jpg`)).not.toBeNull();
+  }, 60_000);
+
+  it("a JPEG already within the web size is its own web size: webUrl serves the original bytes, only the thumbnail is new", async () => {
+    const s = await registerStudio();
+    const col = await createCollection(s);
+    const original = jpeg(1200, 800);
+    const up = await uploadFile(s, col.id, "small.jpg", original);
+    const [file] = await listed(s, col.id);
+    const web = await fetchUrl(file!.webUrl!);
+    expect(web.status).toBe(200);
+    expect(web.headers.get("content-type")).toBe("image/jpeg");
+    expect(new Uint8Array(await web.arrayBuffer())).toEqual(original);
+    expect(await fetchImage(file!.thumbnailUrl!)).toMatchObject({ type: "jpg", width: 400, height: 267 });
+    expect(await env.FILES.head(`${up.storageKey}~web.jpg`)).toBeNull();
   });
 
   it("a presigned portrait PNG with transparency: thumbnail 267x400 on white, web size not upscaled", async () => {

@@ -20,7 +20,8 @@ export interface ResizeSpec {
 }
 
 export interface ResizedImage {
-  bytes: Uint8Array;
+  /** The JPEG; null when the original itself is that JPEG already (upright, within the size): serve it instead. */
+  bytes: Uint8Array | null;
   width: number;
   height: number;
 }
@@ -89,8 +90,9 @@ function flattenOnWhite(img: PhotonImage): PhotonImage {
 
 /**
  * With the WASM engine: each spec's JPEG, in order, each made from the previous (larger) one,
- * so specs go from the largest to the smallest. Null when the bytes are no decodable image or
- * exceed the WASM limits.
+ * so specs go from the largest to the smallest. An upright JPEG already within the first spec
+ * is not re-encoded (bytes: null). Null when the bytes are no decodable image or exceed the
+ * WASM limits.
  */
 export function resizeWithWasm(bytes: Uint8Array, specs: ResizeSpec[]): ResizedImage[] | null {
   if (bytes.byteLength > WASM_MAX_BYTES) return null;
@@ -103,12 +105,20 @@ export function resizeWithWasm(bytes: Uint8Array, specs: ResizeSpec[]): ResizedI
     return null;
   }
   try {
-    img = flattenOnWhite(upright(img, header.type === "jpg" ? header.orientation : 1));
+    const orientation = header.type === "jpg" ? header.orientation : 1;
+    img = flattenOnWhite(upright(img, orientation));
     const out: ResizedImage[] = [];
     for (const spec of specs) {
       const size = fitLongEdge(img.get_width(), img.get_height(), spec.longEdge);
-      if (size.width !== img.get_width() || size.height !== img.get_height()) {
-        img = swap(img, resize(img, size.width, size.height, SamplingFilter.Lanczos3));
+      const same = size.width === img.get_width() && size.height === img.get_height();
+      if (same && !out.length && header.type === "jpg" && orientation <= 1) {
+        out.push({ bytes: null, ...size });
+        continue;
+      }
+      if (!same) {
+        // Big reductions: a triangle (tent) filter averages every source pixel at a third of Lanczos3's cost; small ones stay sharp with Catmull-Rom.
+        const filter = size.width < img.get_width() / 2 ? SamplingFilter.Triangle : SamplingFilter.CatmullRom;
+        img = swap(img, resize(img, size.width, size.height, filter));
       }
       out.push({ bytes: img.get_bytes_jpeg(spec.quality), ...size });
     }
@@ -136,8 +146,8 @@ export async function resizeWithBinding(images: ImagesBinding, original: () => P
   try {
     const out: ResizedImage[] = [];
     for (const spec of specs) {
-      const prev = out[out.length - 1];
-      const input = prev ? new Blob([prev.bytes]).stream() : await original();
+      const prev = out[out.length - 1]?.bytes;
+      const input = prev ? new Blob([prev]).stream() : await original();
       if (!input) return null;
       const bytes = await bindingJpeg(images, input, spec);
       const header = headerOf(bytes);
