@@ -82,6 +82,7 @@ export function createApp() {
   app.route("/", adminFeature);
   app.route("/", billingFeature);
   app.route("/", galleryFeature);
+  app.route("/", driveFeature);
   app.route("/", clientGalleryFeature);
   app.route("/", galleriesV1Feature);
   app.route("/", messagingFeature);
