@@ -2,7 +2,7 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { deliverEmail, EMAIL_BACKOFF_MS, EMAIL_LEASE_MS, MAX_EMAIL_ATTEMPTS, sendDueEmails } from "../../src/platform/email";
+import { deliverEmail, EMAIL_BACKOFF_MS, EMAIL_LEASE_MS, EMAIL_RETENTION_MS, MAX_EMAIL_ATTEMPTS, sendDueEmails } from "../../src/platform/email";
 import { db, enqueue, fakeProvider, HTTP_ENV, message, row } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
@@ -130,5 +130,17 @@ describe("email outbox", () => {
     await worker.scheduled(createScheduledController({ scheduledTime: t0 + EMAIL_BACKOFF_MS[0]!, cron: "*/15 * * * *" }), HTTP_ENV);
     expect(await row(queued.id)).toMatchObject({ status: "sent", attempts: 2 });
     expect(calls.filter((c) => c.headers.get("idempotency-key") === queued.id)).toHaveLength(2);
+  });
+
+  it("the cron deletes finished messages after the retention period and keeps the rest", async () => {
+    const t0 = Date.now();
+    const old = await enqueue(env, message(), t0);
+    const recent = await enqueue(env, message(), t0 + 1000);
+    const waiting = await enqueue(HTTP_ENV, message(), t0);
+    await env.DB.prepare("UPDATE email_outbox SET next_attempt_at = ? WHERE id = ?").bind(t0 + 10 * EMAIL_RETENTION_MS, waiting.id).run();
+    await sendDueEmails(db(), env, t0 + EMAIL_RETENTION_MS);
+    expect(await row(old.id)).toBeNull();
+    expect(await row(recent.id)).not.toBeNull();
+    expect(await row(waiting.id)).not.toBeNull();
   });
 });

@@ -13,6 +13,8 @@ export const MAX_EMAIL_ATTEMPTS = 6;
 export const EMAIL_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 6 * 3600_000];
 /** A claimed send that has not finished after this long may be claimed again. */
 export const EMAIL_LEASE_MS = 2 * 60_000;
+/** Finished rows (sent, failed, held) are kept this long after their last change, then deleted. */
+export const EMAIL_RETENTION_MS = 90 * 24 * 3600_000;
 /** Rows the cron sends per run. */
 const CRON_BATCH = 50;
 
@@ -100,8 +102,12 @@ export async function deliverEmail(db: Db, env: TransportEnv, id: string, now: n
   }
 }
 
-/** The cron's pass: sends every due message (pending whose time came, or a lapsed claim), oldest first. */
+/**
+ * The cron's pass: deletes finished rows older than EMAIL_RETENTION_MS, then sends every due
+ * message (pending whose time came, or a lapsed claim), oldest first. Returns how many were sent.
+ */
 export async function sendDueEmails(db: Db, env: TransportEnv, now: number): Promise<number> {
+  await db.delete(emailOutbox).where(and(inArray(emailOutbox.status, ["sent", "failed", "held"]), lte(emailOutbox.updatedAt, now - EMAIL_RETENTION_MS)));
   if (!emailTransport(env)) return 0;
   const due = await db
     .select({ id: emailOutbox.id })
