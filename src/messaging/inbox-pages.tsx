@@ -59,7 +59,7 @@ async function render(c: Context<AppEnv>, extra: RenderExtra = {}, status: Conte
   }
   return c.html(
     <Layout title="Inbox · Messaging" user={user}>
-      <InboxPage filter={filter ?? null} conversations={conversations} transcript={transcript} error={error} draft={extra.draft} />
+      <InboxPage filter={filter ?? null} conversations={conversations} transcript={transcript} error={error} draft={extra.draft} nonce={c.get("secureHeadersNonce")} />
     </Layout>,
     status,
   );

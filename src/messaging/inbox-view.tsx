@@ -19,7 +19,27 @@ export interface InboxProps {
   error?: string | null;
   /** What was typed in the reply form when it was refused. */
   draft?: { content: string; authorName: string };
+  /** The page's CSP nonce, for the refresh island. */
+  nonce?: string;
 }
+
+/** Seconds between the inbox's own reloads (new visitor messages and handoff requests show up without a click). */
+export const INBOX_REFRESH_SECONDS = 15;
+
+/**
+ * The refresh island: keeps the transcript scrolled to its latest message, and reloads the page
+ * every INBOX_REFRESH_SECONDS unless someone is typing a reply (nothing typed is ever lost).
+ */
+const REFRESH_JS = `
+(() => {
+  const log = document.querySelector(".chat"); if (log) log.scrollTop = log.scrollHeight;
+  setInterval(() => {
+    const t = document.querySelector('form[aria-label="Reply"] textarea'), n = document.querySelector('form[aria-label="Reply"] input[name="authorName"]');
+    const busy = t && (t.value.trim() !== "" || document.activeElement === t || document.activeElement === n);
+    if (!busy && document.visibilityState === "visible") location.reload();
+  }, ${INBOX_REFRESH_SECONDS * 1000});
+})();
+`;
 
 export const STATUS_LABEL: Record<ConversationStatus, string> = {
   handoff_requested: "Handoff requested",
@@ -172,5 +192,7 @@ export const InboxPage: FC<InboxProps> = (p) => (
         </section>
       )}
     </div>
+    <p class="muted">This page refreshes itself every {INBOX_REFRESH_SECONDS} seconds while you are not typing.</p>
+    {p.nonce ? <script nonce={p.nonce} dangerouslySetInnerHTML={{ __html: REFRESH_JS }} /> : null}
   </>
 );

@@ -133,8 +133,8 @@ test("in Chromium, a merchant opens the inbox, sees a handoff request first, rep
       assert.equal(silent.body.content, "");
       assert.equal(silent.body.status, "human");
       assert.equal(silent.body.creditsCharged, 0);
-      await page.reload();
-      await transcript.getByText("Great, I have a question about my order").waitFor();
+      // No click: the inbox refreshes itself while nobody is typing.
+      await transcript.getByText("Great, I have a question about my order").waitFor({ timeout: 25_000 });
 
       await page.getByRole("button", { name: "Hand back to the bot" }).click();
       await page.getByTestId("conversation-status").getByText("Bot").waitFor();
