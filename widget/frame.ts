@@ -164,6 +164,7 @@ import type { Answer, FrameEvent, Message, SkillUi, Status } from "./types";
 
   let busy = false;
   const typing = el("p", "gh-msg gh-assistant gh-typing");
+  typing.setAttribute("role", "img");
   typing.setAttribute("aria-label", "Typing");
   typing.append(el("i"), el("i"), el("i"));
 

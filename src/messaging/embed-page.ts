@@ -43,7 +43,7 @@ header h1{font-size:16px;margin:0}header button{background:none;border:0;color:#
 .gh-user{margin-left:auto;background:#e5e7eb}.gh-assistant,.gh-staff{background:#f3f4f6}.gh-staff{border-left:3px solid var(--a)}
 .gh-author{display:block;font-size:12px;color:#4b5563}
 .gh-typing i{display:inline-block;width:6px;height:6px;margin:0 2px;border-radius:50%;background:#9ca3af;animation:gh 1s infinite}
-.gh-typing i:nth-child(2){animation-delay:.2s}.gh-typing i:nth-child(3){animation-delay:.4s}@keyframes gh{50%{opacity:.2}}
+.gh-typing i:nth-child(2){animation-delay:.2s}.gh-typing i:nth-child(3){animation-delay:.4s}@keyframes gh{50%{opacity:.2}}@media (prefers-reduced-motion:reduce){.gh-typing i{animation:none}}
 .gh-ui{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0}
 .gh-choice{font:inherit;padding:6px 12px;border:1px solid var(--a);border-radius:16px;background:#fff;color:var(--a);cursor:pointer;text-decoration:none}
 .gh-choice small{display:block;font-size:12px;color:#6b7280}.gh-choice:disabled{opacity:.5;cursor:default}
