@@ -210,3 +210,27 @@ describe("enqueueHandoff", () => {
     expect(await delivery(a, second!.deliveryId)).toMatchObject({ status: "dead", lastError: expect.stringContaining("queue unavailable"), payload: { message: "human please" } });
   });
 });
+
+describe("log retention", () => {
+  it("the cron forgets finished deliveries, their attempts and skill calls older than 30 days, and keeps the rest", async () => {
+    const { pruneWebhookLogs, WEBHOOK_LOG_RETENTION_MS } = await import("../../src/messaging/webhooks/deliveries");
+    const { db } = await import("./helpers");
+    const a = await registerMessaging();
+    const now = Date.now();
+    const old = now - WEBHOOK_LOG_RETENTION_MS - 1000;
+    const oldDead = await insertDelivery(a.profileId, { status: "dead", attemptCount: 1 });
+    const oldRetrying = await insertDelivery(a.profileId, { status: "retrying", attemptCount: 1 });
+    const recent = await insertDelivery(a.profileId, { status: "delivered", attemptCount: 1 });
+    await env.DB.batch([
+      env.DB.prepare("UPDATE webhook_deliveries SET created_at = ? WHERE id IN (?, ?)").bind(old, oldDead.id, oldRetrying.id),
+      env.DB.prepare("INSERT INTO webhook_attempts (id, delivery_id, profile_id, attempt, url, outcome, duration_ms, started_at) VALUES ('att_old', ?, ?, 1, 'https://x.example.com', 'dead', 5, ?)").bind(oldDead.id, a.profileId, old),
+      env.DB.prepare("INSERT INTO skill_calls (id, profile_id, skill, conversation_ref, outcome, duration_ms, created_at) VALUES ('skc_old', ?, 'booking', 'r', 'ok', 5, ?), ('skc_new', ?, 'booking', 'r', 'ok', 5, ?)").bind(a.profileId, old, a.profileId, now),
+    ]);
+    await pruneWebhookLogs(db(), now);
+    const ids = (await env.DB.prepare("SELECT id FROM webhook_deliveries WHERE profile_id = ? ORDER BY id").bind(a.profileId).all<{ id: string }>()).results.map((r) => r.id);
+    expect(ids.sort()).toEqual([oldRetrying.id, recent.id].sort());
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM webhook_attempts WHERE id = 'att_old'").first("n")).toBe(0);
+    const calls = (await env.DB.prepare("SELECT id FROM skill_calls WHERE profile_id = ?").bind(a.profileId).all<{ id: string }>()).results.map((r) => r.id);
+    expect(calls).toEqual(["skc_new"]);
+  });
+});
