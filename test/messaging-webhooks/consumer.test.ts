@@ -234,3 +234,22 @@ describe("log retention", () => {
     expect(calls).toEqual(["skc_new"]);
   });
 });
+
+describe("duplicate messages", () => {
+  it("two copies of one message consumed at the same time make one POST", async () => {
+    const { a, d, job } = await setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen = fakeReceiver(RECEIVER, async () => {
+      await gate;
+      return json({ ok: true });
+    });
+    const both = Promise.all([consume(job, 1), consume(job, 1)]);
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThan(0));
+    release();
+    const results = await both;
+    expect(results.every((r) => r.explicitAcks.length === 1)).toBe(true);
+    expect(seen).toHaveLength(1);
+    expect(await delivery(a, d.id)).toMatchObject({ status: "delivered", attemptCount: 1, attempts: [{ attempt: 1 }] });
+  });
+});

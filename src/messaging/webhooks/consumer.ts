@@ -99,13 +99,22 @@ async function attemptDelivery(env: Env, db: Db, msg: Message<unknown>, opts: Co
     return msg.ack();
   }
 
+  // Claim this attempt number: a duplicate copy of the message running at the same time
+  // (at-least-once delivery) finds it taken and stops, so one attempt is one POST.
+  const attempt = delivery.attemptCount + 1;
+  const [claimed] = await db
+    .update(webhookDeliveries)
+    .set({ attemptCount: attempt, updatedAt: started })
+    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.attemptCount, delivery.attemptCount), inArray(webhookDeliveries.status, ["pending", "retrying"])))
+    .returning({ id: webhookDeliveries.id });
+  if (!claimed) return msg.ack();
+
   const body = JSON.stringify({ version: 1, event: delivery.event, ...(JSON.parse(delivery.payload) as object) });
   const timestamp = unixSeconds(started);
   const headers: Record<string, string> = { "X-GellHub-Timestamp": timestamp, "X-GellHub-Event": delivery.event, "X-GellHub-Delivery": delivery.id };
   if (secret) headers["X-GellHub-Signature"] = await signWebhook(secret, timestamp, body);
   const res = await postWebhook(env, config.handoffWebhookUrl, body, headers, { fetcher: opts.fetcher, now, ignoreBody: true });
 
-  const attempt = delivery.attemptCount + 1;
   let outcome: "delivered" | "retry" | "failed" | "dead" | "disabled";
   let delay: number | null = null;
   if (res.ok) outcome = "delivered";
