@@ -18,5 +18,8 @@ const lines = [
   "    " + base + "/g/demo-wedding     (open)",
   "    " + base + "/g/demo-portraits   (password: demo)",
   "",
+  "  The demo shop's chat widget (allowed on localhost pages)",
+  "    " + base + "/chat/emb_demoCornerShop",
+  "",
 ];
 console.log(lines.join("\n"));

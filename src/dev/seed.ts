@@ -8,6 +8,7 @@ import { sha256Hex } from "../platform/crypto";
 import { newId } from "../platform/ids";
 import { createAgent } from "../messaging/agents";
 import { addSource } from "../messaging/knowledge";
+import { seedDemoEmbed } from "../messaging/embed-demo";
 import { seedGalleriesV1Demo } from "../galleries-v1/demo";
 import { seedGalleryDemo } from "../gallery/demo";
 import { shareDemoGalleries } from "../client-gallery/demo";
@@ -107,4 +108,5 @@ async function seedMessagingDemo(db: Db, profileId: string, now: number): Promis
     },
   ] as const;
   for (const src of sources) await addSource(db, profileId, agent.id, src, now);
+  await seedDemoEmbed(db, profileId, now);
 }

@@ -327,3 +327,16 @@ test("a handoff reaches the page (on('handoff')), and a staff reply sent through
     { name: "widget-handoff" },
   );
 });
+
+test("the demo shop's chat link (printed by npm run dev) answers from the seeded agent", async () => {
+  await withPage(
+    async (page) => {
+      await page.goto("/chat/emb_demoCornerShop");
+      await page.getByText("Hi! Ask me about opening hours, delivery or returns.").waitFor();
+      await page.getByLabel("Your message").fill("What are your opening hours?");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.getByText("We are open 9am to 5pm, Monday to Friday.").waitFor({ timeout: 15_000 });
+    },
+    { name: "widget-demo" },
+  );
+});
