@@ -46,6 +46,8 @@ export interface Env {
    * fall back to a dev value; production refuses to save or use a secret without it.
    */
   WEBHOOK_SECRET_KEY?: string;
+  /** The previous WEBHOOK_SECRET_KEY during a key rotation: secrets sealed with it still open (secret). */
+  WEBHOOK_SECRET_KEY_PREVIOUS?: string;
   /** Cloudflare Images binding (production): gallery thumbnails and web sizes; unset, a WASM resizer makes them (src/platform/images). */
   IMAGES?: ImagesBinding;
   /** One Durable Object per messaging conversation (ConversationRoom). */

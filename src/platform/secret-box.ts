@@ -49,11 +49,22 @@ export async function sealSecret(env: Pick<Env, "WEBHOOK_SECRET_KEY" | "LOCAL_DE
   return `${VERSION}.${base64url(iv)}.${base64url(new Uint8Array(ct))}`;
 }
 
-/** Decrypts what sealSecret made with the same key and context; throws if tampered, moved or keyed differently. */
-export async function openSecret(env: Pick<Env, "WEBHOOK_SECRET_KEY" | "LOCAL_DEV">, sealed: string, context: string): Promise<string> {
+/**
+ * Decrypts what sealSecret made with the same key and context; throws if tampered, moved or
+ * keyed differently. During a key rotation WEBHOOK_SECRET_KEY_PREVIOUS is tried second.
+ */
+export async function openSecret(env: Pick<Env, "WEBHOOK_SECRET_KEY" | "WEBHOOK_SECRET_KEY_PREVIOUS" | "LOCAL_DEV">, sealed: string, context: string): Promise<string> {
   const [version, iv, ct] = sealed.split(".");
   if (version !== VERSION || !iv || !ct) throw new Error("not a sealed secret");
-  const key = await aesKey(keyMaterial(env));
-  const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64url(iv), additionalData: enc.encode(context) }, key, fromBase64url(ct));
-  return new TextDecoder().decode(pt);
+  const materials = [keyMaterial(env), ...(env.WEBHOOK_SECRET_KEY_PREVIOUS && env.WEBHOOK_SECRET_KEY_PREVIOUS.length >= 32 ? [env.WEBHOOK_SECRET_KEY_PREVIOUS] : [])];
+  let failure: unknown;
+  for (const material of materials) {
+    try {
+      const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64url(iv), additionalData: enc.encode(context) }, await aesKey(material), fromBase64url(ct));
+      return new TextDecoder().decode(pt);
+    } catch (err) {
+      failure = err;
+    }
+  }
+  throw failure;
 }

@@ -44,6 +44,16 @@ describe("secret box", () => {
     await expect(openSecret(keyed, flipped, "gellhub:skills:p1")).rejects.toThrow();
   });
 
+  it("opens secrets sealed with WEBHOOK_SECRET_KEY_PREVIOUS during a key rotation, and seals with the new key", async () => {
+    const oldKey = { WEBHOOK_SECRET_KEY: "o".repeat(40) };
+    const rotating = { WEBHOOK_SECRET_KEY: "n".repeat(40), WEBHOOK_SECRET_KEY_PREVIOUS: "o".repeat(40) };
+    const sealedOld = await sealSecret(oldKey, "kept-across-rotation", "c");
+    expect(await openSecret(rotating, sealedOld, "c")).toBe("kept-across-rotation");
+    await expect(openSecret({ WEBHOOK_SECRET_KEY: "n".repeat(40) }, sealedOld, "c")).rejects.toThrow();
+    const sealedNew = await sealSecret(rotating, "new", "c");
+    expect(await openSecret({ WEBHOOK_SECRET_KEY: "n".repeat(40) }, sealedNew, "c")).toBe("new");
+  });
+
   it("needs WEBHOOK_SECRET_KEY (>= 32 chars) outside local dev; local dev falls back to a dev key", async () => {
     expect(canSealSecrets({})).toBe(false);
     expect(canSealSecrets({ WEBHOOK_SECRET_KEY: "short" })).toBe(false);

@@ -9,7 +9,7 @@ import { assertWebhookUrl } from "../outbound";
 
 export type IntegrationRow = typeof messagingIntegrations.$inferSelect;
 export type SecretPurpose = "skills" | "handoff";
-type SecretEnv = Pick<Env, "WEBHOOK_SECRET_KEY" | "LOCAL_DEV">;
+type SecretEnv = Pick<Env, "WEBHOOK_SECRET_KEY" | "WEBHOOK_SECRET_KEY_PREVIOUS" | "LOCAL_DEV">;
 
 /** A webhook URL as typed (the URL rule itself runs in the service, where env is known); null clears it. */
 export const WebhookUrlField = z.string().trim().min(1).max(2000).nullable();
