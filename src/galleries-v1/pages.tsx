@@ -127,7 +127,7 @@ galleryAction("move", (c, actor, id, form) => {
 });
 galleryAction("assets/rename", (c, actor, id, form) => renameAsset(c.var.db, actor, id, formText(form.asset_id), ItemName.parse(formText(form.name))));
 galleryAction("share", shareFromPage);
-galleryAction("inject", (c, actor, id, form) => injectUploads(c.var.db, c.env.FILES, actor, id, InjectUploadsParams.parse({ uids: [formText(form.uid)], prefix: formText(form.prefix) }), Date.now()));
+galleryAction("inject", (c, actor, id, form) => injectUploads(c.var.db, c.env, actor, id, InjectUploadsParams.parse({ uids: [formText(form.uid)], prefix: formText(form.prefix) }), Date.now()));
 galleryAction("rights", (c, actor, id, form) => setTeamRight(c.var.db, actor, id, formText(form.team_id), Level.parse(formText(form.level)), Date.now()));
 galleryAction("metadata", (c, actor, id, form) => {
   const entries = Object.entries(form)

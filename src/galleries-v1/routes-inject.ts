@@ -19,5 +19,5 @@ addV1Route(injectV1Routes, {
     "The upload's bytes are moved, never copied. Unknown, expired, unfinished or another caller's uploads: 409 `uploads_not_ready` with " +
     "`detail.unknown` and `detail.unfinished`, nothing injected. Injecting an upload again adds nothing and answers its asset.",
   params: InjectUploadsParams,
-  run: ({ c, actor, path, input, now }) => injectUploads(c.var.db, c.env.FILES, actor, path.id!, input, now),
+  run: ({ c, actor, path, input, now }) => injectUploads(c.var.db, c.env, actor, path.id!, input, now),
 });

@@ -9,6 +9,7 @@ import { currentProfile } from "../platform/auth";
 import { ApiError } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { uploadRecipe, type StorageSpace } from "../platform/storage";
+import { makeFileVariants, type ImageEnv } from "../gallery/images";
 import { getStudio } from "../gallery/service";
 import { storageLimitOf } from "../plans/service";
 import { findUploads, markInjected, type TusUpload, type Uploader } from "../uploads/service";
@@ -110,7 +111,7 @@ async function takenNames(db: Db, collectionId: string, folder: string): Promise
  * takes the upload's object as it is (no copy): the quota reservation becomes used bytes in
  * the same batch. An upload already injected adds nothing and answers its asset again.
  */
-export async function injectUploads(db: Db, bucket: R2Bucket, actor: Actor, collectionId: string, input: { uids: string[]; prefix: string }, now: number) {
+export async function injectUploads(db: Db, env: ImageEnv, actor: Actor, collectionId: string, input: { uids: string[]; prefix: string }, now: number) {
   await authorizeGallery(db, actor, collectionId, "write");
   const uids = [...new Set(input.uids)];
   const rows = await findUploads(db, { ownerKind: "studio", ownerId: actor.studioId, creator: creatorOf(actor) }, uids);
@@ -127,18 +128,18 @@ export async function injectUploads(db: Db, bucket: R2Bucket, actor: Actor, coll
   if (fresh.length) await ensureFolder(db, actor.studioId, collectionId, input.prefix, now);
   const space = await studioSpaceOf(db, actor.studioId);
   const taken = await takenNames(db, collectionId, input.prefix);
-  for (const upload of fresh) await injectOne(db, bucket, space, actor.studioId, collectionId, input.prefix, upload, taken, now);
+  for (const upload of fresh) await injectOne(db, env, space, actor.studioId, collectionId, input.prefix, upload, taken, now);
   const fileIds = uids.map((u) => byId.get(u)!.injectedFileId).filter((f): f is string => !!f);
   const assets = await inChunks(fileIds, (chunk) => db.select().from(files).where(inArray(files.id, chunk)).all());
   const order = new Map(fileIds.map((id, i) => [id, i]));
   return { assets: assets.sort((a, b) => order.get(a.id)! - order.get(b.id)!).map(toV1Asset) };
 }
 
-async function injectOne(db: Db, bucket: R2Bucket, space: StorageSpace, studioId: string, collectionId: string, folder: string, upload: TusUpload, taken: Set<string>, now: number) {
+async function injectOne(db: Db, env: ImageEnv, space: StorageSpace, studioId: string, collectionId: string, folder: string, upload: TusUpload, taken: Set<string>, now: number) {
   const fileId = newId("gf");
   const name = freeName(upload.filename, taken);
   const findRow = () => db.select().from(files).where(and(eq(files.storageKey, upload.storageKey), isNull(files.linkedFrom))).get().then((r) => r ?? null);
-  const { row } = await uploadRecipe.complete(db, bucket, space, {
+  const { row, created } = await uploadRecipe.complete(db, env.FILES, space, {
     storageKey: upload.storageKey,
     now,
     // Columns in table order: id, studio_id, collection_id, storage_key, name, content_type, size_bytes, client_name, folder_path, created_at, linked_from, thumb_key, web_key.
@@ -154,5 +155,7 @@ async function injectOne(db: Db, bucket: R2Bucket, space: StorageSpace, studioId
   });
   taken.add(row.name);
   await markInjected(db, upload.id, row.collectionId, row.id);
+  // Thumbnail and web size like any gallery upload (past the engine's size caps: none, generic icon).
+  if (created) await makeFileVariants(db, env, row);
   upload.injectedFileId = row.id;
 }
