@@ -151,7 +151,7 @@ export async function patchUpload(db: Db, bucket: R2Bucket, u: Uploader, id: str
   }
   const leaseId = await acquireLease(db, row, input.offset, clock());
   try {
-    await writeChunk(db, bucket, row, leaseId, { body: input.body, maxBytes, length: row.length, checksum: input.checksum, clock });
+    await writeChunk(db, bucket, row, leaseId, { body: input.body, contentLength: input.contentLength, maxBytes, length: row.length, checksum: input.checksum, clock });
   } finally {
     await releaseLease(db, row.id, leaseId);
   }
