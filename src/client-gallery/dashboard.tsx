@@ -30,8 +30,8 @@ export const ShareSection: FC<{ share: Share; images: { id: string; name: string
   const action = `/dashboard/client-gallery/collections/${share.collectionId}/share`;
   const expiryDate = share.expiresAt ? share.expiresAt.slice(0, 10) : "";
   return (
-    <section id="share" aria-label="Share with your client" data-testid="share" style="margin-top:24px;border-top:1px solid var(--line);padding-top:8px">
-      <h2>Share with your client</h2>
+    <section id="share" aria-label="Share with your client" data-testid="share">
+      <h2 style="margin-top:0">Share with your client</h2>
       {share.url && share.enabled ? (
         <div class="row" style="margin-bottom:12px">
           <input id="share-url" aria-label="Share link" readonly value={share.url} style="flex:1;min-width:240px" />

@@ -4,17 +4,17 @@ import type { PageItem } from "./items";
 import { PUBLIC_GALLERY_SCRIPT } from "./public-script";
 
 const CSS = `
-*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1c20;background:#fafafa}
+*{box-sizing:border-box}[hidden]{display:none!important}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1c20;background:#fafafa}
 body.noscroll{overflow:hidden}a{color:inherit}.wrap{max-width:1400px;margin:0 auto;padding:0 16px}
 .hero{position:relative;min-height:38vh;display:flex;align-items:flex-end;background:#222;color:#fff;overflow:hidden}
 .hero img{position:absolute;inset:0;width:100%;height:100%;object-fit:cover;opacity:.65}.hero .wrap{position:relative;width:100%;padding-bottom:28px}
 .hero h1{font-size:clamp(26px,5vw,46px);margin:0;font-weight:600;letter-spacing:.2px}.hero p{margin:4px 0 0;opacity:.9}
 .bar{position:sticky;top:0;z-index:5;background:#fffffff2;border-bottom:1px solid #e6e6ea;backdrop-filter:blur(6px)}
 .bar .wrap{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center;min-height:54px;padding-top:6px;padding-bottom:6px}
-.bar .grow{flex:1}.btn{display:inline-flex;align-items:center;gap:6px;border:1px solid #d4d4db;background:#fff;color:#1b1c20;padding:7px 12px;border-radius:8px;font:inherit;font-size:14px;cursor:pointer;text-decoration:none}
+.bar .grow{flex:1}.bar .wrap.forms{min-height:0;padding-top:0;padding-bottom:0}.bar .forms form{padding:0 0 8px}.btn{display:inline-flex;align-items:center;gap:6px;border:1px solid #d4d4db;background:#fff;color:#1b1c20;padding:7px 12px;border-radius:8px;font:inherit;font-size:14px;cursor:pointer;text-decoration:none}
 .btn.primary{background:#1b1c20;color:#fff;border-color:#1b1c20}.btn[aria-pressed=true]{background:#fde8ec;border-color:#f3a5b5}
 form.inline{display:flex;gap:8px;flex-wrap:wrap;align-items:center}form.inline input{font:inherit;padding:7px 10px;border:1px solid #cfd0d8;border-radius:8px;min-width:0}
-.msg{color:#b91c1c;font-size:14px}h2{font-size:18px;margin:26px 0 10px;font-weight:600}
+.msg{color:#b91c1c;font-size:14px}main.wrap{padding-top:16px}h2{font-size:18px;margin:26px 0 10px;font-weight:600}
 ul.grid{list-style:none;margin:0;padding:0;display:grid;gap:6px;grid-template-columns:repeat(auto-fill,minmax(180px,1fr))}
 @media (max-width:600px){ul.grid{grid-template-columns:repeat(3,1fr);gap:3px}.hero{min-height:28vh}}
 ul.grid li{position:relative;aspect-ratio:1;background:#ececf0;overflow:hidden}
@@ -137,7 +137,7 @@ export const GalleryView: FC<GalleryViewProps> = (p) => {
       <div class="bar">
         <div class="wrap">
           <button class="btn" type="button" id="only-favs" aria-pressed="false">
-            ♥ Favorites (<span id="fav-count">0</span>)
+            ♥ Favorites&nbsp;<span id="fav-count">0</span>
           </button>
           <span id="who" class="grow" />
           <button class="btn" type="button" id="change-email">
@@ -154,7 +154,7 @@ export const GalleryView: FC<GalleryViewProps> = (p) => {
             </>
           ) : null}
         </div>
-        <div class="wrap">
+        <div class="wrap forms">
           <form class="inline" id="email-form" aria-label="Your email" hidden>
             <label>
               Your email to save favorites <input type="email" name="email" required maxlength={254} autocomplete="email" />

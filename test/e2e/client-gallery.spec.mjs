@@ -111,9 +111,12 @@ test("a client opens a password-protected shared gallery, favorites two images a
       await page.keyboard.press("Escape");
       await viewer.waitFor({ state: "hidden" });
 
-      // Favorites under an email: the first heart asks for it.
+      // Favorites under an email: the first heart asks for it (the form and the favorites download wait until then).
+      const emailForm = page.getByRole("form", { name: "Your email", includeHidden: true });
+      assert.equal(await emailForm.isVisible(), false);
+      assert.equal(await page.locator("#download-favorites").isVisible(), false);
       await page.getByRole("button", { name: "Favorite aperitif.png" }).click();
-      const emailForm = page.getByRole("form", { name: "Your email" });
+      await emailForm.waitFor();
       await emailForm.getByLabel(/email/).fill("ana@example.com");
       await emailForm.getByRole("button", { name: "Save" }).click();
       await page.waitForFunction(() => document.querySelector('[aria-label="Favorite aperitif.png"]').getAttribute("aria-pressed") === "true");
