@@ -4,6 +4,7 @@ import { getDb } from "../../src/db";
 import worker from "../../src/index";
 import { sweepExpiredUploads } from "../../src/platform/storage";
 import { api, BASE, call, fetchUrl, keyHeaders, postJson, putPresigned, registerStudio, sessionHeaders, submitForm, type Presigned } from "../factories";
+import { jpeg } from "../gallery-images/helpers";
 import { bytes, complete, createCategory, createCollection, FREE_LIMIT, listFiles, presign, presignedUpload, proxyUpload, RETRYABLE, studioRow, studioWithFile, uploadFile } from "./helpers";
 
 /**
@@ -172,7 +173,8 @@ describe("/dashboard/gallery", () => {
     const s = await registerStudio();
     const cat = await createCategory(s, "Weddings");
     const col = await createCollection(s, { name: "Smith wedding", categoryId: cat.id });
-    await uploadFile(s, col.id, "kiss.jpg", bytes(123));
+    const photo = jpeg(600, 400);
+    await uploadFile(s, col.id, "kiss.jpg", photo);
     const res = await call(`/dashboard/gallery?collection=${col.id}`, { headers: sessionHeaders(s) });
     expect(res.status).toBe(200);
     const csp = res.headers.get("content-security-policy")!;
@@ -181,9 +183,11 @@ describe("/dashboard/gallery", () => {
     const html = await res.text();
     expect(html).toContain("Smith wedding");
     expect(html).toContain("Weddings");
-    expect(html).toContain('aria-valuenow="123"');
+    expect(html).toContain(`aria-valuenow="${photo.byteLength}"`);
     expect(html).toContain('data-file-name="kiss.jpg"');
+    // The grid shows the thumbnail (lazy, signed like the original).
     expect(html).toMatch(/<img src="http:\/\/localhost\/api\/media\?t=[^"]+" alt="kiss.jpg" loading="lazy"/);
+    expect(html).toContain('data-has-thumbnail="true"');
   });
 
   it("creates, edits and deletes collections and categories through its forms", async () => {
