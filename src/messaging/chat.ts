@@ -7,6 +7,7 @@ import { newId } from "../platform/ids";
 import { resolveChatAgent } from "./agents";
 import type { ConversationRoom, TurnAnswer, TurnEvent, TurnInput } from "./conversation.do";
 import { engineConfigOf } from "./engine";
+import { loadSkillsConfig } from "./skills";
 
 /**
  * The guide's chat example sends this placeholder as `agentId`; integrators copy the example
@@ -37,10 +38,11 @@ export async function prepareTurn(db: Db, env: Env, profileId: string, body: Cha
   }
   const last = body.messages.at(-1)!;
   if (last.role !== "user") throw new ApiError("invalid_request", [{ path: "messages", message: "the last message must have role user" }]);
-  const agent = await resolveChatAgent(db, profileId, body.agentId === GUIDE_PLACEHOLDER_AGENT_ID ? undefined : body.agentId);
+  // The skills config is read alongside the agent, so a turn that calls no skill pays no extra round trip.
+  const [agent, skills] = await Promise.all([resolveChatAgent(db, profileId, body.agentId === GUIDE_PLACEHOLDER_AGENT_ID ? undefined : body.agentId), loadSkillsConfig(db, profileId)]);
   // Without a ref the turn still lands in a conversation of its own.
   const ref = body.conversationRef ?? `auto:${newId("ref")}`;
-  return { profileId, agent, channel: body.channel ?? "api", ref, message: last.content, engine: engineConfigOf(env), visitorId: opts.visitorId ?? null };
+  return { profileId, agent, channel: body.channel ?? "api", ref, message: last.content, engine: engineConfigOf(env), visitorId: opts.visitorId ?? null, skills };
 }
 
 /**

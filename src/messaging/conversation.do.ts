@@ -10,6 +10,7 @@ import { pickEngine, type EngineConfig } from "./engine";
 import { knowledgeQuery, toHits } from "./retrieval";
 import { iso } from "./schemas";
 import { asksForPerson } from "./skill-match";
+import type { SkillsConfig } from "./skills";
 import type { SkillUi } from "./skills-ui";
 import { runBatch, runBatchResults } from "./sql-batch";
 import { queueHandoff, trySkill } from "./turn-hooks";
@@ -29,6 +30,8 @@ export interface TurnInput {
   engine: EngineConfig;
   /** The website visitor (widget turns); null on channels without one. */
   visitorId?: string | null;
+  /** The account's skills config, read with the agent (the room reads it itself when absent). */
+  skills?: SkillsConfig;
 }
 
 export interface TurnAnswer {
@@ -270,7 +273,7 @@ export class ConversationRoom extends DurableObject<Env> {
 
     const db = getDb(this.env.DB);
     const earlier = this.earlier();
-    const skill = await trySkill(this.env, db, {
+    const skill = await trySkill(this.env, db, input.skills, {
       profileId: input.profileId,
       conversationRef: input.ref,
       visitorId: input.visitorId ?? null,

@@ -1,7 +1,7 @@
 import type { Db } from "../db";
 import type { Env } from "../env";
 import { matchSkill } from "./skill-match";
-import { callSkill, loadSkillsConfig } from "./skills";
+import { callSkill, loadSkillsConfig, type SkillsConfig } from "./skills";
 import type { SkillUi } from "./skills-ui";
 import { enqueueHandoff, type HandoffEvent } from "./webhooks/enqueue";
 
@@ -20,8 +20,8 @@ export interface SkillStepInput {
  * The matched skill's answer, or null: skills off, no keyword in the message, or the call
  * failed (callSkill records the failure where the merchant sees it; the engine answers).
  */
-export async function trySkill(env: Env, db: Db, input: SkillStepInput): Promise<{ skill: string; message: string; ui?: SkillUi } | null> {
-  const config = await loadSkillsConfig(db, input.profileId);
+export async function trySkill(env: Env, db: Db, preloaded: SkillsConfig | undefined, input: SkillStepInput): Promise<{ skill: string; message: string; ui?: SkillUi } | null> {
+  const config = preloaded ?? (await loadSkillsConfig(db, input.profileId));
   const skill = matchSkill(config, input.message);
   if (!skill || !config.skillsWebhookUrl) return null;
   const out = await callSkill(env, db, { ...input, config, skill: skill.key });
