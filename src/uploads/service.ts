@@ -15,7 +15,7 @@ import {
 } from "../platform/storage";
 import { userText } from "../platform/text";
 import { parseMetadata, type ChecksumAlgorithm } from "./protocol";
-import { acquireLease, getUpload, offsetMismatch, releaseLease, UPLOAD_TTL_MS, type Scope, type TusUpload } from "./state";
+import { acquireLease, adoptPartSize, getUpload, offsetMismatch, releaseLease, UPLOAD_TTL_MS, type Scope, type TusUpload } from "./state";
 import { uploadFolder, writeChunk } from "./writer";
 
 export type { TusUpload } from "./state";
@@ -34,7 +34,11 @@ const MAX_PARTS = 10_000;
 /** The largest upload the server takes whatever the plan (10,000 parts of the largest part size). */
 export const ABSOLUTE_MAX_SIZE = MAX_PARTS * MAX_PART_SIZE;
 
-/** The one part size of an upload: the smallest whole MiB >= 5 MiB that fits `maxLength` in 9,000 parts (spare numbers for retries). */
+/**
+ * The default part size of an upload: the smallest whole MiB >= 5 MiB that fits `maxLength` in
+ * 9,000 parts (spare numbers for retries). A first PATCH of 5..64 MiB that fits the same rule
+ * replaces it with its own length (patchUpload), so steady chunk sizes need no tails.
+ */
 export function partSizeFor(maxLength: number): number {
   const mib = 1024 * 1024;
   return Math.min(MAX_PART_SIZE, Math.max(MIN_PART_SIZE, Math.ceil(maxLength / 9_000 / mib) * mib));
@@ -151,6 +155,11 @@ export async function patchUpload(db: Db, bucket: R2Bucket, u: Uploader, id: str
   }
   const leaseId = await acquireLease(db, row, input.offset, clock());
   try {
+    const chunk = input.contentLength;
+    const fitsParts = chunk !== undefined && chunk >= MIN_PART_SIZE && chunk <= MAX_PART_SIZE && chunk * 9_000 >= (row.length ?? row.maxLength);
+    if (fitsParts && row.nextPart === 1 && row.offset === 0 && chunk !== row.partSize && (await adoptPartSize(db, row.id, leaseId, chunk))) {
+      row = { ...row, partSize: chunk };
+    }
     await writeChunk(db, bucket, row, leaseId, { body: input.body, contentLength: input.contentLength, maxBytes, length: row.length, checksum: input.checksum, clock });
   } finally {
     await releaseLease(db, row.id, leaseId);

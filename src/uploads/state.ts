@@ -122,3 +122,17 @@ export async function saveProgress(db: Db, id: string, leaseId: string, p: Progr
 export async function releaseLease(db: Db, id: string, leaseId: string): Promise<void> {
   await db.update(tusUploads).set({ leaseId: null, leaseUntil: 0 }).where(held(id, leaseId)).run();
 }
+
+/**
+ * Before the first part is written, the part size may follow the client's chunk size, so a
+ * client with one steady chunk size sends exactly one streamed part per PATCH and never needs a
+ * tail. Only under the lease and only while nothing is stored yet.
+ */
+export async function adoptPartSize(db: Db, id: string, leaseId: string, partSize: number): Promise<boolean> {
+  const res = await db
+    .update(tusUploads)
+    .set({ partSize })
+    .where(and(held(id, leaseId), eq(tusUploads.offset, 0), eq(tusUploads.nextPart, 1), eq(tusUploads.tailSize, 0)))
+    .run();
+  return res.meta.changes === 1;
+}

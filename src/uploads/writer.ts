@@ -54,12 +54,14 @@ export async function writeChunk(db: Db, bucket: R2Bucket, row: TusUpload, lease
   const { clock } = input;
   const partSize = row.partSize;
   const multipart = bucket.resumeMultipartUpload(row.storageKey, row.multipartId!);
-  const buffer = new Uint8Array(partSize);
+  // Only a remainder below one part ever waits in memory; allocated when the first one does.
+  let buffer: Uint8Array | null = null;
+  const buf = () => (buffer ??= new Uint8Array(partSize));
   let fill = 0;
   if (row.tailKey && row.tailSize > 0) {
     const tail = await bucket.get(row.tailKey);
     if (!tail || tail.size !== row.tailSize) throw new Error(`tus tail ${row.tailKey} missing or wrong size`);
-    buffer.set(new Uint8Array(await tail.arrayBuffer()), 0);
+    buf().set(new Uint8Array(await tail.arrayBuffer()), 0);
     fill = row.tailSize;
   }
   const parts: UploadPartRef[] = [...row.parts];
@@ -93,7 +95,7 @@ export async function writeChunk(db: Db, bucket: R2Bucket, row: TusUpload, lease
 
   // A tail of one full part (an earlier part upload failed after the bytes were taken) goes up first.
   if (fill === partSize) {
-    await uploadPart(buffer);
+    await uploadPart(buf());
     fill = 0;
   }
 
@@ -115,7 +117,7 @@ export async function writeChunk(db: Db, bucket: R2Bucket, row: TusUpload, lease
         // A new part streams when this body is known to complete it; otherwise the bytes wait in the buffer.
         if (!sink && fill + bodyLeft >= partSize) {
           sink = await openSink();
-          if (fill > 0) await sink.writer.write(buffer.slice(0, fill));
+          if (fill > 0) await sink.writer.write(buf().slice(0, fill));
           sink.written = fill;
           fill = 0;
         }
@@ -135,13 +137,13 @@ export async function writeChunk(db: Db, bucket: R2Bucket, row: TusUpload, lease
           continue;
         }
         const n = Math.min(value.byteLength - pos, partSize - fill);
-        buffer.set(value.subarray(pos, pos + n), fill);
+        buf().set(value.subarray(pos, pos + n), fill);
         fill += n;
         pos += n;
         offset += n;
         if (fill < partSize) continue;
         const partNumber = await reservePart(db, row.id, leaseId, clock());
-        const part = await multipart.uploadPart(partNumber, buffer);
+        const part = await multipart.uploadPart(partNumber, buf());
         fill = 0;
         await partDone(part);
         renewedAt = clock();
@@ -176,12 +178,12 @@ export async function writeChunk(db: Db, bucket: R2Bucket, row: TusUpload, lease
 
   const finished = input.length !== null && offset === input.length && !failure;
   if (finished) {
-    if (fill > 0 || parts.length === 0) await uploadPart(buffer.subarray(0, fill));
+    if (fill > 0 || parts.length === 0) await uploadPart(buf().subarray(0, fill));
     await multipart.complete(parts);
     await save({ offset, parts: [...parts], tailKey: null, tailSize: 0, completedAt: clock() });
   } else if (offset !== saved.offset) {
     const tailKey = fill > 0 ? tailKeyAt(row.storageKey, offset) : null;
-    if (tailKey) await bucket.put(tailKey, buffer.subarray(0, fill));
+    if (tailKey) await bucket.put(tailKey, buf().subarray(0, fill));
     await save({ offset, parts: [...parts], tailKey, tailSize: fill });
   }
   if (row.tailKey && row.tailKey !== saved.tailKey) await bucket.delete(row.tailKey);

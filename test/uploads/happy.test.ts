@@ -53,6 +53,25 @@ describe("tus server: happy paths", () => {
     expect(equalBytes(await storedBytes(row!.storage_key), data)).toBe(true);
   });
 
+  it("a first chunk of 5..64 MiB sets the part size, so steady chunks need no tail, and other sizes still work after", async () => {
+    const s = await registerStudio();
+    const data = pattern(6 * MiB * 2 + 2 * MiB + 5, 5);
+    const up = await createUpload(s.key, data.byteLength);
+    await patch(s.key, up.path, 0, data.subarray(0, 6 * MiB));
+    let row = await uploadRow(up.id);
+    expect(row).toMatchObject({ part_size: 6 * MiB, offset: 6 * MiB, tail_size: 0 });
+    await patch(s.key, up.path, 6 * MiB, data.subarray(6 * MiB, 12 * MiB));
+    expect(await uploadRow(up.id)).toMatchObject({ offset: 12 * MiB, tail_size: 0 });
+    // A client that changes its chunk size: 1 MiB then the rest.
+    await patch(s.key, up.path, 12 * MiB, data.subarray(12 * MiB, 13 * MiB));
+    expect(await uploadRow(up.id)).toMatchObject({ offset: 13 * MiB, tail_size: MiB });
+    const res = await patch(s.key, up.path, 13 * MiB, data.subarray(13 * MiB));
+    expect(res.headers.get("upload-offset")).toBe(String(data.byteLength));
+    row = await uploadRow(up.id);
+    expect(JSON.parse(row!.parts)).toHaveLength(3);
+    expect(equalBytes(await storedBytes(row!.storage_key), data)).toBe(true);
+  });
+
   it("creation-with-upload takes the first chunk in the POST", async () => {
     const s = await registerStudio();
     const data = pattern(1000);

@@ -65,7 +65,7 @@ export async function storedBytes(storageKey: string) {
 }
 
 export async function uploadRow(id: string) {
-  return env.DB.prepare("SELECT * FROM tus_uploads WHERE id = ?").bind(id).first<{ storage_key: string; multipart_id: string | null; offset: number; tail_size: number; parts: string; lease_id: string | null; expires_at: number; completed_at: number | null }>();
+  return env.DB.prepare("SELECT * FROM tus_uploads WHERE id = ?").bind(id).first<{ storage_key: string; multipart_id: string | null; part_size: number; offset: number; tail_size: number; parts: string; lease_id: string | null; expires_at: number; completed_at: number | null }>();
 }
 
 export async function usage(studioId: string) {
