@@ -45,20 +45,6 @@ export async function prepareTurn(db: Db, env: Env, profileId: string, body: Cha
   return { profileId, agent, channel: body.channel ?? "api", ref, message: last.content, engine: engineConfigOf(env), visitorId: opts.visitorId ?? null, skills };
 }
 
-/**
- * What a website visitor may see of a turn's answer: the text, the conversation's status and
- * the skill ui or handoff when there is one; never credits, balances or internal ids.
- */
-export function publicAnswerOf(a: TurnAnswer) {
-  return {
-    role: "assistant" as const,
-    content: a.content,
-    ...(a.status ? { status: a.status } : {}),
-    ...(a.ui ? { ui: a.ui } : {}),
-    ...(a.handoff ? { handoff: a.handoff } : {}),
-  };
-}
-
 export const insufficientCredits = () => new ApiError("insufficient_credits", "No credits left on this account; top up or upgrade the plan");
 
 /** The conversation's Durable Object. */
