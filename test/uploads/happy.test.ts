@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { registerStudio } from "../factories";
+import { call, registerStudio } from "../factories";
 import { assets, createGallery, V1, v1 } from "../galleries-v1/helpers";
 import { createUpload, equalBytes, head, MiB, OCTET, patch, pattern, sha1b64, storedBytes, tus, uploadAll, uploadRow, UPLOADS, usage } from "./helpers";
 
@@ -141,5 +141,14 @@ describe("tus server: happy paths", () => {
     expect(((await again.json()) as { assets: { id: string }[] }).assets[0]!.id).toBe(asset.id);
     expect((await assets(s, g.id)).filter((a) => a.name === "Lake.jpg")).toHaveLength(1);
     expect((await usage(s.studioId))!.used).toBe(data.byteLength);
+  });
+});
+
+describe("tus server: reference", () => {
+  it("lists the tus routes and inject_uploads in the OpenAPI document", async () => {
+    const doc = (await (await call("/api/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths["/api/v1/uploads"] ?? {})).toEqual(expect.arrayContaining(["options", "post"]));
+    expect(Object.keys(doc.paths["/api/v1/uploads/{uid}"] ?? {})).toEqual(expect.arrayContaining(["head", "patch", "delete"]));
+    expect(doc.paths["/api/v1/galleries/{id}/inject_uploads"]?.post).toBeDefined();
   });
 });
