@@ -27,7 +27,8 @@ function stateHeaders(c: Context<AppEnv>, row: TusUpload) {
   c.header("Upload-Offset", String(row.offset));
   if (row.length === null) c.header("Upload-Defer-Length", "1");
   else c.header("Upload-Length", String(row.length));
-  if (row.completedAt === null) c.header("Upload-Expires", httpDate(row.expiresAt));
+  // Finished uploads expire too until they are injected (the cron frees what nobody claimed).
+  if (!row.injectedFileId) c.header("Upload-Expires", httpDate(row.expiresAt));
 }
 
 function isOffsetStream(c: Context<AppEnv>): boolean {
