@@ -6,6 +6,7 @@ import { jsonBodyOnly, limitBody } from "../platform/http";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "../platform/openapi";
 import { relaySse } from "./chat";
 import { allowedOriginOf, answerEvents, embedOriginGate, originAllowedSomewhere, refuseForeignOrigin, publicEmbedConfig, publicEmbedHistory, publicEmbedTurn } from "./embed-public";
+import { StoredMessageSchema } from "./chat-schemas";
 import { longText } from "./schemas";
 import { skillUiSchema } from "./skills-ui";
 
@@ -159,16 +160,7 @@ embedPublicRoutes.openapi(
       200: jsonResponse(
         z.object({
           status: Status,
-          messages: z.array(
-            z.object({
-              id: z.string(),
-              role: z.enum(["user", "assistant", "staff"]),
-              content: z.string(),
-              createdAt: z.string(),
-              authorName: z.string().optional(),
-              ui: skillUiSchema.optional(),
-            }),
-          ),
+          messages: z.array(StoredMessageSchema),
         }),
       ),
       ...errorResponses(400, 403, 404),

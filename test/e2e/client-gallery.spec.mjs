@@ -4,47 +4,13 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { deflateSync } from "node:zlib";
-import { baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
+import { apiJson, baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
+import { png } from "./images.mjs";
 
-/** A valid w x h RGB PNG with a colour gradient, so each file has its own bytes and really decodes. */
-function png(w, h, seed) {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const x of buf) c = table[(c ^ x) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const rows = [];
-  for (let y = 0; y < h; y++) {
-    rows.push(Buffer.from([0, ...Array.from({ length: w }, (_, x) => [(x * 4 + seed * 60) & 255, (y * 4) & 255, (seed * 90) & 255]).flat()]));
-  }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.concat(rows))), chunk("IEND", Buffer.alloc(0))]);
-}
+/** A gradient PNG per seed, so each file has its own bytes and really decodes. */
+const gradient = (w, h, seed) => png(w, h, (x, y) => [(x * 4 + seed * 60) & 255, (y * 4) & 255, (seed * 90) & 255]);
 
-async function apiCall(key, method, path, body) {
-  const res = await fetch(`${baseUrl()}${path}`, { method, headers: { "x-api-key": key, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const apiCall = (key, method, path, body) => apiJson({ key }, method, path, body);
 
 /** presign -> PUT -> complete through the public API, like an integrator's upload. */
 async function upload(key, collectionId, name, bytes) {
@@ -57,7 +23,7 @@ async function upload(key, collectionId, name, bytes) {
 test("a client opens a password-protected shared gallery, favorites two images and downloads exactly those as a ZIP; after expiry it says so", async () => {
   const studio = await registerViaApi("studio");
   const col = await apiCall(studio.key, "POST", "/api/collections", { name: "Garden party", clientName: "Ana", date: "2026-05-20" });
-  const originals = { "aperitif.png": png(64, 48, 1), "toast.png": png(48, 64, 2), "dance.png": png(80, 40, 3) };
+  const originals = { "aperitif.png": gradient(64, 48, 1), "toast.png": gradient(48, 64, 2), "dance.png": gradient(80, 40, 3) };
   for (const [name, bytes] of Object.entries(originals)) await upload(studio.key, col.id, name, bytes);
 
   // The owner shares it with a password from the collection's dashboard page.
@@ -176,7 +142,7 @@ test("a client opens a password-protected shared gallery, favorites two images a
 test("on a phone the grid is three columns and the viewer swipes", async () => {
   const studio = await registerViaApi("studio");
   const col = await apiCall(studio.key, "POST", "/api/collections", { name: "Phone check" });
-  for (let i = 0; i < 4; i++) await upload(studio.key, col.id, `p${i}.png`, png(40, 40, i + 4));
+  for (let i = 0; i < 4; i++) await upload(studio.key, col.id, `p${i}.png`, gradient(40, 40, i + 4));
   const link = await apiCall(studio.key, "POST", `/api/collections/${col.id}/share`, {});
   await withPage(async (page) => {
     page.setDefaultTimeout(45_000);

@@ -78,6 +78,18 @@ export async function registerViaApi(accountType = "studio", extra = {}) {
 }
 
 /** An API call with `who`'s x-api-key and a JSON body; throws on a status >= 300, else the parsed answer (null when empty). */
+/** One JSON API call with an account's key: `{ status, body }`, whatever the status. */
+export async function apiCall(who, method, path, body) {
+  const res = await fetch(`${baseUrl()}${path}`, {
+    method,
+    headers: { "x-api-key": who.key, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Like apiCall, but a status >= 300 throws with the answer; returns the body. */
 export async function apiJson(who, method, path, body) {
   const res = await fetch(`${baseUrl()}${path}`, {
     method,

@@ -2,19 +2,12 @@ import assert from "node:assert/strict";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import { after, before, test } from "node:test";
-import { baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
+import { apiCall, baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
 
 /** A merchant: a Messaging account whose agent knows the opening hours and hands off to a person. */
 async function merchant() {
   const user = await registerViaApi("messaging");
-  const call = async (method, path, body) => {
-    const res = await fetch(`${baseUrl()}${path}`, {
-      method,
-      headers: { "x-api-key": user.key, ...(body ? { "content-type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const call = (method, path, body) => apiCall(user, method, path, body);
   const agent = await call("POST", "/api/messaging/v1/agents", {
     name: "Front desk",
     botDisplayName: "Mia",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
+import { apiCall, baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
 
 test("a Messaging user creates an agent, adds a Q&A source and gets that answer streamed in the playground", async () => {
   const user = await registerViaApi("messaging");
@@ -48,14 +48,7 @@ test("a Messaging user creates an agent, adds a Q&A source and gets that answer 
 
 test("the guide's Messaging examples run verbatim against the dev server with a registration key", async () => {
   const user = await registerViaApi("messaging");
-  const call = async (method, path, body) => {
-    const res = await fetch(`${baseUrl()}${path}`, {
-      method,
-      headers: { "x-api-key": user.key, ...(body ? { "content-type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const call = (method, path, body) => apiCall(user, method, path, body);
   const created = await call("POST", "/api/messaging/v1/agents", {
     name: "Sales bot",
     botDisplayName: "Store assistant",
