@@ -156,7 +156,8 @@ export async function patchUpload(db: Db, bucket: R2Bucket, u: Uploader, id: str
   const leaseId = await acquireLease(db, row, input.offset, clock());
   try {
     const chunk = input.contentLength;
-    const fitsParts = chunk !== undefined && chunk >= MIN_PART_SIZE && chunk <= MAX_PART_SIZE && chunk * 9_000 >= (row.length ?? row.maxLength);
+    // Not for a body that is the whole upload: that one streams as several default-size parts.
+    const fitsParts = chunk !== undefined && chunk >= MIN_PART_SIZE && chunk <= MAX_PART_SIZE && chunk * 9_000 >= (row.length ?? row.maxLength) && chunk !== row.length;
     if (fitsParts && row.nextPart === 1 && row.offset === 0 && chunk !== row.partSize && (await adoptPartSize(db, row.id, leaseId, chunk))) {
       row = { ...row, partSize: chunk };
     }
