@@ -38,6 +38,14 @@ function watchPatches(page) {
   return offsets;
 }
 
+/** Uploads at ~4 MiB/s (Chromium's network emulation), so pausing and reloading happen mid-upload on any machine. */
+async function throttle(page, context) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 4 * MiB });
+  return cdp;
+}
+
 const percentOf = async (item) => Number((await item.locator("[data-role=percent]").textContent()).replace("%", ""));
 
 test("a large file uploads with a progress bar, pauses and resumes, and lands in the chosen folder", async () => {
@@ -45,10 +53,11 @@ test("a large file uploads with a progress bar, pauses and resumes, and lands in
   const gallery = await v1(studio, "POST", "/api/v1/galleries", { gallery: { name: "Big files", description: "RAW" } });
   const { path, data } = fileOf("ceremony.mov", 30 * MiB, 3);
   await withPage(
-    async (page) => {
+    async (page, context) => {
       const offsets = watchPatches(page);
       await loginAs(page, studio.email, studio.password);
       await page.goto(`/dashboard/galleries/${gallery.id}`);
+      await throttle(page, context);
       const card = page.getByTestId("large-upload");
       await card.getByRole("heading", { name: "Upload large files" }).waitFor();
       await card.getByLabel("Folder").fill("video/raw");
@@ -84,10 +93,11 @@ test("after a reload the same file resumes from the server's offset instead of s
   const gallery = await v1(studio, "POST", "/api/v1/galleries", { gallery: { name: "Reload", description: "" } });
   const { path, data } = fileOf("long-take.mp4", 30 * MiB, 9);
   await withPage(
-    async (page) => {
+    async (page, context) => {
       const offsets = watchPatches(page);
       await loginAs(page, studio.email, studio.password);
       await page.goto(`/dashboard/galleries/${gallery.id}`);
+      await throttle(page, context);
       let card = page.getByTestId("large-upload");
       await card.getByLabel("Large files").setInputFiles(path);
       // Wait until the first 8 MiB chunk was confirmed (its PATCH answered), then reload.
