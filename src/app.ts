@@ -82,8 +82,8 @@ export function createApp() {
   app.route("/", adminFeature);
   app.route("/", billingFeature);
   app.route("/", galleryFeature);
-  app.route("/", driveFeature);
   app.route("/", clientGalleryFeature);
+  app.route("/", driveFeature);
   app.route("/", galleriesV1Feature);
   app.route("/", messagingFeature);
   app.route("/", mailFeature);

@@ -60,8 +60,6 @@ export interface Env {
   AI_API_KEY?: string;
   /** Model name for AI_BASE_URL, or a Workers AI model id (default @cf/meta/llama-3.1-8b-instruct). */
   AI_MODEL?: string;
-}
-
   /**
    * Email (the outbox, platform/email). Sender, e.g. `GellHub <no-reply@mail.example.com>`; with
    * neither transport below (or without EMAIL_FROM) nothing is sent: messages stay `held`.
@@ -73,6 +71,8 @@ export interface Env {
   EMAIL_API_URL?: string;
   /** Cloudflare's send_email binding (Email Service / Email Routing): raw MIME built with mimetext. */
   SEND_EMAIL?: SendEmail;
+}
+
 /** Who is calling: filled by the auth middleware, read by routes only. */
 export interface AuthContext {
   profileId: string;
