@@ -48,6 +48,13 @@ const contentLengthOf = (c: Context<AppEnv>) => parseSize("Content-Length", c.re
 export function createTusServer(opts: TusServerOptions) {
   const app = new Hono<AppEnv>();
   const base = opts.basePath;
+  // One authorisation per request: the gate below runs it first, the handlers reuse it.
+  const seen = new WeakMap<Request, Promise<Uploader>>();
+  const authorize = (c: Context<AppEnv>) => {
+    let who = seen.get(c.req.raw);
+    if (!who) seen.set(c.req.raw, (who = opts.authorize(c)));
+    return who;
+  };
 
   app.use(`${base}`, cors);
   app.use(`${base}/*`, cors);
@@ -65,7 +72,7 @@ export function createTusServer(opts: TusServerOptions) {
     c.header("Tus-Extension", TUS_EXTENSIONS.join(","));
     c.header("Tus-Checksum-Algorithm", Object.keys(CHECKSUM_ALGORITHMS).join(","));
     // With a key the caller's own plan limit, without one the server's.
-    const max = c.req.header("x-api-key") ? await maxSizeFor(await opts.authorize(c)).catch(() => ABSOLUTE_MAX_SIZE) : ABSOLUTE_MAX_SIZE;
+    const max = c.req.header("x-api-key") ? await maxSizeFor(await authorize(c)).catch(() => ABSOLUTE_MAX_SIZE) : ABSOLUTE_MAX_SIZE;
     c.header("Tus-Max-Size", String(max));
     return c.body(null, 204);
   }
@@ -81,11 +88,15 @@ export function createTusServer(opts: TusServerOptions) {
     }
   }
 
-  // After the headers middleware, so a 412 still carries them.
+  // After the headers middleware, so a 412 still carries them. Who calls comes first: a request
+  // with a bad key (or a session from another site) is refused as such, whatever its tus version.
   app.use(`${base}`, versionGate);
   app.use(`${base}/*`, versionGate);
   async function versionGate(c: Context<AppEnv>, next: () => Promise<void>) {
-    if (c.req.method !== "OPTIONS") assertTusVersion(c.req.header("tus-resumable"));
+    if (c.req.method !== "OPTIONS") {
+      await authorize(c);
+      assertTusVersion(c.req.header("tus-resumable"));
+    }
     await next();
   }
 
@@ -98,7 +109,7 @@ export function createTusServer(opts: TusServerOptions) {
     const withBody = isOffsetStream(c);
     if (!withBody && contentLength) throw new ApiError("unsupported_media_type", `A body on creation needs Content-Type: ${OFFSET_CONTENT_TYPE}`);
     const checksum = parseChecksum(c.req.header("upload-checksum"));
-    const u = await opts.authorize(c);
+    const u = await authorize(c);
     const db = c.var.db;
     let row = await createUpload(db, c.env.FILES, u, { length: length ?? null, metadata: c.req.header("upload-metadata") ?? "" }, Date.now());
     c.header("Location", `${new URL(c.req.url).origin}${base}/${row.id}`);
@@ -118,7 +129,7 @@ export function createTusServer(opts: TusServerOptions) {
   });
 
   app.get(`${base}/:id`, async (c) => {
-    const row = await headUpload(c.var.db, await opts.authorize(c), c.req.param("id"), Date.now());
+    const row = await headUpload(c.var.db, await authorize(c), c.req.param("id"), Date.now());
     stateHeaders(c, row);
     if (row.metadata) c.header("Upload-Metadata", row.metadata);
     if (c.req.method === "HEAD") return c.body(null, 200);
@@ -136,13 +147,13 @@ export function createTusServer(opts: TusServerOptions) {
       checksum: parseChecksum(c.req.header("upload-checksum")),
       body: c.req.raw.body,
     };
-    const u = await opts.authorize(c);
+    const u = await authorize(c);
     const row = await patchInBackground(c, () => patchUpload(c.var.db, c.env.FILES, u, c.req.param("id")!, input, Date.now));
     stateHeaders(c, row);
     return c.body(null, 204);
   };
   const terminate = async (c: Context<AppEnv>) => {
-    await terminateUpload(c.var.db, c.env.FILES, await opts.authorize(c), c.req.param("id")!, Date.now());
+    await terminateUpload(c.var.db, c.env.FILES, await authorize(c), c.req.param("id")!, Date.now());
     return c.body(null, 204);
   };
   app.patch(`${base}/:id`, patch);
