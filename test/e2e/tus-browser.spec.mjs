@@ -6,20 +6,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
+import { apiJson as v1, baseUrl, loginAs, registerViaApi, withPage } from "./harness.mjs";
 
 const MiB = 1024 * 1024;
 
-async function v1(studio, method, path, body) {
-  const res = await fetch(`${baseUrl()}${path}`, {
-    method,
-    headers: { "x-api-key": studio.key, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 function fileOf(name, size, seed) {
   const data = Buffer.alloc(size);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Upload } from "tus-js-client";
-import { baseUrl, registerViaApi } from "./harness.mjs";
+import { apiJson as v1, baseUrl, registerViaApi } from "./harness.mjs";
 
 const MiB = 1024 * 1024;
 const sha256 = (b) => createHash("sha256").update(b).digest("hex");
@@ -26,16 +26,6 @@ function bytes(size, seed) {
   return out.subarray(0, size);
 }
 
-async function v1(studio, method, path, body) {
-  const res = await fetch(`${baseUrl()}${path}`, {
-    method,
-    headers: { "x-api-key": studio.key, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 function tusUpload(data, studio, options = {}) {
   return new Promise((resolve, reject) => {
