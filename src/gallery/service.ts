@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm"
 import { z } from "zod";
 import type { Db } from "../db";
 import { inChunks } from "../db/batch";
-import { categories, collections, files, galleryFolders, galleryMetadata, galleryTeamRights, studios } from "../db/schema";
+import { categories, collections, files, galleryActivity, galleryFavorites, galleryFolders, galleryMetadata, galleryShares, galleryTeamRights, studios } from "../db/schema";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../platform/errors";
 import { decodeCursor, encodeCursor } from "../platform/cursor";
@@ -234,12 +234,16 @@ export async function deleteCollection(db: Db, bucket: R2Bucket, studioId: strin
   const owned = and(eq(collections.id, id), eq(collections.studioId, studioId));
   const exists = sql`EXISTS (SELECT 1 FROM collections WHERE ${owned})`;
   const keys = (await db.select({ k: files.storageKey }).from(files).where(and(eq(files.collectionId, id), eq(files.studioId, studioId))).all()).map((r) => r.k);
-  const [, , , , , del] = await db.batch([
+  const [, , , , , , , , del] = await db.batch([
     releaseUsedStatement(db, ownerOf(studioId), freedBytes(studioId, (a) => sql`${a}.collection_id = ${id}`), exists),
     db.delete(files).where(and(eq(files.collectionId, id), eq(files.studioId, studioId), exists)),
     db.delete(galleryFolders).where(and(eq(galleryFolders.collectionId, id), eq(galleryFolders.studioId, studioId), exists)),
     db.delete(galleryTeamRights).where(and(eq(galleryTeamRights.collectionId, id), eq(galleryTeamRights.studioId, studioId), exists)),
     db.delete(galleryMetadata).where(and(eq(galleryMetadata.collectionId, id), eq(galleryMetadata.studioId, studioId), exists)),
+    // What its clients had: the share link, their favorites and the activity log.
+    db.delete(galleryShares).where(and(eq(galleryShares.collectionId, id), eq(galleryShares.studioId, studioId), exists)),
+    db.delete(galleryFavorites).where(and(eq(galleryFavorites.collectionId, id), eq(galleryFavorites.studioId, studioId), exists)),
+    db.delete(galleryActivity).where(and(eq(galleryActivity.collectionId, id), eq(galleryActivity.studioId, studioId), exists)),
     db.delete(collections).where(owned),
   ]);
   if (del.meta.changes !== 1) throw notFound("collection");

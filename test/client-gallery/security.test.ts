@@ -117,3 +117,20 @@ describe("password", () => {
     expect(await (await call(`${path}/favorites`)).json()).toMatchObject({ error: "password_required" });
   });
 });
+
+describe("deleting a shared collection", () => {
+  it("takes its link, its clients' email addresses and favorites and its activity with it; another studio's delete changes nothing", async () => {
+    const { s, col, files, path } = await sharedGallery();
+    const b = await visitor(path);
+    await favorite(b, path, "jane@example.com", [files[0]!.id]);
+    const count = async () =>
+      Promise.all(["gallery_shares", "gallery_favorites", "gallery_activity"].map(async (t) => (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE collection_id = ?`).bind(col.id).first<{ n: number }>())!.n));
+    const other = await registerStudio();
+    expect((await api("DELETE", `/api/collections/${col.id}`, other)).status).toBe(404);
+    const before = await count();
+    expect(before.every((n) => n > 0)).toBe(true);
+    expect((await api("DELETE", `/api/collections/${col.id}`, s)).status).toBeLessThan(300);
+    expect(await count()).toEqual([0, 0, 0]);
+    expect((await call(path)).status).toBe(404);
+  });
+});
