@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { CONVERSATION_STATUSES } from "../db/schema/messaging";
 import { userText } from "../platform/text";
 import { ListQuery, longText } from "./schemas";
-import { skillUiSchema } from "./skills-ui";
+import { skillUiDoc } from "./skills-ui";
 
 /** The chat answer (POST /v1/chat, and the `done` event of a streamed turn). */
 export const ChatResponse = z
@@ -13,7 +13,7 @@ export const ChatResponse = z
     conversationId: z.string(),
     agentId: z.string(),
     status: z.enum(CONVERSATION_STATUSES).optional(),
-    ui: skillUiSchema.optional().openapi({ description: "A dynamic skill's ui (slot_list, product_cards, buttons or iframe); 0 credits" }),
+    ui: skillUiDoc.optional().openapi({ description: "A dynamic skill's ui (slot_list, product_cards, buttons or iframe); 0 credits" }),
     skill: z.string().optional().openapi({ description: "The key of the skill that answered" }),
     handoff: z.object({ requested: z.literal(true), url: z.string().optional() }).optional().openapi({ description: "The visitor asked for a person (0 credits)" }),
   })
@@ -40,7 +40,7 @@ export const StoredMessageSchema = z
     content: z.string(),
     createdAt: z.string(),
     authorName: z.string().optional(),
-    ui: skillUiSchema.optional(),
+    ui: skillUiDoc.optional(),
   })
   .openapi("ConversationMessage");
 

@@ -8,7 +8,7 @@ import { relaySse } from "./chat";
 import { allowedOriginOf, answerEvents, embedOriginGate, originAllowedSomewhere, refuseForeignOrigin, publicEmbedConfig, publicEmbedHistory, publicEmbedTurn } from "./embed-public";
 import { StoredMessageSchema } from "./chat-schemas";
 import { longText } from "./schemas";
-import { skillUiSchema } from "./skills-ui";
+import { skillUiDoc } from "./skills-ui";
 
 /** The public widget API: no key, no cookies; the embed's Origin allowlist is enforced per request. */
 export const embedPublicRoutes = createRouter();
@@ -115,7 +115,7 @@ const EmbedAnswer = z
   .object({
     role: z.literal("assistant"),
     content: z.string(),
-    ui: skillUiSchema.optional(),
+    ui: skillUiDoc.optional(),
     handoff: z.object({ requested: z.literal(true), url: z.string().optional() }).optional(),
     status: Status.optional(),
     unavailable: z.boolean().optional(),

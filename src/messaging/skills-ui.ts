@@ -79,8 +79,26 @@ const iframe = z.object({
  * rendered by GellHub (never as HTML). Unknown keys are dropped, so only these fields are stored
  * and sent to the widget.
  */
-export const skillUiSchema = z.discriminatedUnion("type", [slotList, productCards, buttons, iframe]).openapi("SkillUi");
+export const skillUiSchema = z.discriminatedUnion("type", [slotList, productCards, buttons, iframe]);
 export type SkillUi = z.infer<typeof skillUiSchema>;
+
+/**
+ * `ui` as the OpenAPI document shows it: one object with the fields of all four types. Scalar's
+ * reference UI refuses the four-way union inside this document (validation warnings, checked by the
+ * browser test), so answers are documented flat and inline (a $ref to it trips the same check);
+ * skillUiSchema stays what validates them.
+ */
+export const skillUiDoc = z.custom<SkillUi>((v) => skillUiSchema.safeParse(v).success).openapi({
+  type: "object",
+  description: "A dynamic skill's ui: slot_list {items: [{id, title, subtitle?}]}, product_cards {items: [{title, price?, imageUrl?, actionUrl?}]}, buttons {items: [{label, action: message, message?} | {label, action: url, url}]} or iframe {url, height?}; https URLs only",
+  properties: {
+    type: { type: "string", enum: ["slot_list", "product_cards", "buttons", "iframe"] },
+    items: { type: "array", items: { type: "object", properties: { id: { type: "string" }, title: { type: "string" }, subtitle: { type: "string" }, price: { type: "string" }, imageUrl: { type: "string" }, actionUrl: { type: "string" }, label: { type: "string" }, action: { type: "string", enum: ["message", "url"] }, message: { type: "string" }, url: { type: "string" } } } },
+    url: { type: "string" },
+    height: { type: "integer", minimum: SKILL_UI_LIMITS.iframeHeight.min, maximum: SKILL_UI_LIMITS.iframeHeight.max },
+  },
+  required: ["type"],
+});
 
 /** A skill webhook's version-1 answer: `message` plus an optional `ui`. */
 export const skillAnswerSchema = z.object({

@@ -2,14 +2,10 @@
 // the wire, each as a ratio to a bare route (/api/health: the Worker's floor) and to the same
 // page for an empty gallery, plus wrk throughput.
 import { gzipSync } from "node:zlib";
+import { must, registerBench } from "./accounts.mjs";
 
 const IMAGES = 200;
 const SAMPLES = 40;
-
-async function must(res, status, what) {
-  if (res.status !== status) throw new Error(`${what}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 /** Median time to the response headers (first byte) and the body size, over SAMPLES sequential GETs. */
 async function ttfb(ctx, path) {
@@ -29,16 +25,7 @@ async function ttfb(ctx, path) {
 }
 
 export default async function (ctx) {
-  const email = `bench-share-${Date.now()}@example.com`;
-  const reg = await must(
-    await ctx.fetch("/api/register", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email, password: "bench password 1", displayName: "Bench Studio", accountType: "studio" }),
-    }),
-    201,
-    "register",
-  );
+  const reg = await registerBench(ctx, "studio", { displayName: "Bench Studio" });
   const key = reg.apiKey;
   const post = (path, body) => ctx.fetch(path, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key }, body: JSON.stringify(body) });
   const big = await must(await post("/api/collections", { name: "Bench 200", date: "2026-06-13" }), 201, "collection");

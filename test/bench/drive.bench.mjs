@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../e2e/server.mjs";
+import { registerBench } from "./accounts.mjs";
 
 /** The --persist-to folder of the wrangler dev process serving `baseUrl`. */
 function persistDirOf(baseUrl) {
@@ -48,13 +49,7 @@ function percentile(sorted, p) {
 }
 
 export default async function (ctx) {
-  const reg = await ctx.fetch("/api/register", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: `bench-drive-${Date.now()}@example.com`, password: "bench password 1", displayName: "Bench", accountType: "drive" }),
-  });
-  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
-  const { driveApiKey: key, driveId } = await reg.json();
+  const { driveApiKey: key, driveId } = await registerBench(ctx, "drive");
   const headers = { "x-api-key": key, "content-type": "application/json" };
   const mkdir = async (name) => {
     const res = await ctx.fetch("/api/drive", { method: "POST", headers, body: JSON.stringify({ name }) });

@@ -2,6 +2,7 @@
 // (throughput, latency and workerd CPU per upload), then the first page of a 5,000-file collection.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { must, registerBench } from "./accounts.mjs";
 
 const MiB = 1024 * 1024;
 const UPLOADS = 100;
@@ -42,22 +43,8 @@ async function pool(n, concurrency, task) {
   return { p50: latencies[Math.floor(n * 0.5)], p99: latencies[Math.min(n - 1, Math.floor(n * 0.99))] };
 }
 
-async function must(res, status, what) {
-  if (res.status !== status) throw new Error(`${what}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? null : res.json();
-}
-
 export default async function (ctx) {
-  const email = `bench-gallery-${Date.now()}@example.com`;
-  const reg = await must(
-    await ctx.fetch("/api/register", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email, password: "bench password 1", displayName: "Bench Studio", accountType: "studio" }),
-    }),
-    201,
-    "register",
-  );
+  const reg = await registerBench(ctx, "studio", { displayName: "Bench Studio" });
   const key = reg.apiKey;
   const json = (path, body) => ctx.fetch(path, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key }, body: JSON.stringify(body) });
   const collection = async (name) => must(await json("/api/collections", { name }), 201, "collection");

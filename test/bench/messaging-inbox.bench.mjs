@@ -3,16 +3,10 @@
 // filtered by status, one transcript) against the bare route. Reported, not enforced (two shared
 // cores make single-connection latencies noisy): a silent turn should cost about what an engine
 // turn does without the credit and engine work; inbox reads should stay within ~3x the bare route.
+import { registerBench } from "./accounts.mjs";
 
 async function account(ctx) {
-  const email = `bench-inbox-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const reg = await ctx.fetch("/api/register", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: "bench password 1", displayName: "Bench inbox", accountType: "messaging" }),
-  });
-  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
-  const { messagingApiKey: key } = await reg.json();
+  const { messagingApiKey: key } = await registerBench(ctx, "messaging", { displayName: "Bench inbox" });
   return { key, json: { "content-type": "application/json", "x-api-key": key } };
 }
 

@@ -1,17 +1,11 @@
 // Messaging: one chat turn on the built-in engine (auth, rate limit, agent, credit reservation,
 // the conversation's Durable Object, FTS5 retrieval, D1 bookkeeping) as a ratio to the bare
 // route (target <= 2x), and the same turn against an agent holding 1,000 knowledge sources.
+import { registerBench } from "./accounts.mjs";
 
 /** A fresh Messaging account on the Scale plan, paid through the local test checkout (25,000 credits). */
-async function paidAccount(ctx, tag) {
-  const email = `bench-${tag}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const reg = await ctx.fetch("/api/register", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: "bench password 1", displayName: "Bench shop", accountType: "messaging", planId: "plan_msg_scale" }),
-  });
-  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
-  const { messagingApiKey: key } = await reg.json();
+async function paidAccount(ctx) {
+  const { messagingApiKey: key } = await registerBench(ctx, "messaging", { displayName: "Bench shop", planId: "plan_msg_scale" });
   const json = { "content-type": "application/json", "x-api-key": key };
   const checkout = await ctx.fetch("/api/billing/checkout-session", { method: "POST", headers: json, body: JSON.stringify({ planId: "plan_msg_scale" }) });
   if (checkout.status !== 200) throw new Error(`checkout: ${checkout.status} ${await checkout.text()}`);
@@ -32,7 +26,7 @@ async function post(ctx, path, headers, body, status = 201) {
 const TURN = { channel: "api", messages: [{ role: "user", content: "When are you open?" }] };
 
 export default async function (ctx) {
-  const small = await paidAccount(ctx, "small");
+  const small = await paidAccount(ctx);
   const agent = await post(ctx, "/api/messaging/v1/agents", small.json, { name: "Bench bot" });
   await post(ctx, `/api/messaging/v1/agents/${agent.id}/sources`, small.json, { type: "qa", question: "What are your opening hours?", answer: "We are open 9am to 5pm, Monday to Friday." });
   const check = await post(ctx, "/api/messaging/v1/chat", small.json, TURN, 200);
@@ -53,7 +47,7 @@ export default async function (ctx) {
   const thread = ctx.wrk({ name: "POST /v1/chat (same conversation)", path: "/api/messaging/v1/chat", method: "POST", headers: small.json, body: { ...TURN, conversationRef: "whatsapp:+15550000001:bench" }, ...one });
   ctx.report("chat turn (same conversation) / bare p50", thread.p50ms / bare1.p50ms, "x");
 
-  const big = await paidAccount(ctx, "big");
+  const big = await paidAccount(ctx);
   const bigAgent = await post(ctx, "/api/messaging/v1/agents", big.json, { name: "Big bot" });
   const started = Date.now();
   for (let i = 0; i < 1000; i += 20) {

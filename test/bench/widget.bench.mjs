@@ -3,6 +3,7 @@
 // every script, stylesheet and image it references) <= 12 KB gzipped, fetched from the server the
 // way the browser gets them. Also the loader's latency as served from static assets.
 import { gzipSync } from "node:zlib";
+import { registerBench } from "./accounts.mjs";
 
 const LOADER_BUDGET = 3 * 1024;
 const FRAME_BUDGET = 12 * 1024;
@@ -17,14 +18,7 @@ async function body(ctx, path) {
 
 /** A fresh Messaging account with its widget enabled for one site. */
 async function enabledEmbed(ctx) {
-  const email = `bench-widget-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const reg = await ctx.fetch("/api/register", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: "bench password 1", displayName: "Bench shop", accountType: "messaging" }),
-  });
-  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
-  const { messagingApiKey: key } = await reg.json();
+  const { messagingApiKey: key } = await registerBench(ctx, "messaging", { displayName: "Bench shop" });
   const res = await ctx.fetch("/api/messaging/v1/embed", {
     method: "PUT",
     headers: { "content-type": "application/json", "x-api-key": key },

@@ -31,7 +31,7 @@ export const DeliverySchema = z
     event: z.literal("handoff.requested"),
     status: z.enum(DELIVERY_STATUSES),
     conversationId: z.string().nullable(),
-    payload: z.record(z.string(), z.unknown()).openapi({ description: "The event's body fields as sent" }),
+    payload: z.record(z.string(), z.unknown()).openapi({ type: "object", additionalProperties: true, description: "The event's body fields as sent" }),
     attemptCount: z.number().int(),
     lastHttpStatus: z.number().int().nullable(),
     lastError: z.string().nullable(),
