@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import type { FC } from "hono/jsx";
+import type { FC, PropsWithChildren } from "hono/jsx";
 import type { AppEnv } from "../env";
 import { getStudio } from "../gallery/service";
 import { renderErrorPage } from "../ui/error";
@@ -13,6 +13,21 @@ import { getShare, saveShare, toPublicShare } from "./share";
 type Share = ReturnType<typeof toPublicShare>;
 type Favorites = Awaited<ReturnType<typeof favoritesByClient>>;
 type Activity = Awaited<ReturnType<typeof listActivity>>;
+
+/** A write-only secret (password, PIN): says whether one is set, and offers to remove it when it is. */
+const SecretField: FC<PropsWithChildren<{ label: string; hint: string; isSet: boolean; remove: { name: string; text: string } }>> = ({ label, hint, isSet, remove, children }) => (
+  <>
+    <label>
+      {label} {isSet ? "(set; type a new one to change it)" : hint}
+      {children}
+    </label>
+    {isSet ? (
+      <label style="display:flex;gap:8px;align-items:center;font-weight:400">
+        <input type="checkbox" name={remove.name} /> {remove.text}
+      </label>
+    ) : null}
+  </>
+);
 
 const ACTIVITY_LABEL = { view: "Viewed", favorite: "Favorited", unfavorite: "Removed favorite", download: "Downloaded" } as const;
 
@@ -52,15 +67,9 @@ export const ShareSection: FC<{ share: Share; images: { id: string; name: string
         <label style="display:flex;gap:8px;align-items:center">
           <input type="checkbox" name="enabled" checked={share.url ? share.enabled : true} /> Link on
         </label>
-        <label>
-          Password {share.passwordProtected ? "(set; type a new one to change it)" : "(optional)"}
+        <SecretField label="Password" hint="(optional)" isSet={share.passwordProtected} remove={{ name: "removePassword", text: "Remove the password" }}>
           <input type="password" name="password" autocomplete="new-password" minlength={4} maxlength={128} />
-        </label>
-        {share.passwordProtected ? (
-          <label style="display:flex;gap:8px;align-items:center;font-weight:400">
-            <input type="checkbox" name="removePassword" /> Remove the password
-          </label>
-        ) : null}
+        </SecretField>
         <label>
           Expires after (optional)
           <input type="date" name="expiresAt" value={expiryDate} />
@@ -75,15 +84,9 @@ export const ShareSection: FC<{ share: Share; images: { id: string; name: string
             ))}
           </select>
         </label>
-        <label>
-          Download PIN {share.pinProtected ? "(set; type a new one to change it)" : "(optional, 4 digits)"}
+        <SecretField label="Download PIN" hint="(optional, 4 digits)" isSet={share.pinProtected} remove={{ name: "removePin", text: "Remove the PIN" }}>
           <input type="password" name="pin" inputmode="numeric" pattern="[0-9]{4}" maxlength={4} autocomplete="off" />
-        </label>
-        {share.pinProtected ? (
-          <label style="display:flex;gap:8px;align-items:center;font-weight:400">
-            <input type="checkbox" name="removePin" /> Remove the PIN
-          </label>
-        ) : null}
+        </SecretField>
         <label>
           Cover image
           <select name="coverFileId">
