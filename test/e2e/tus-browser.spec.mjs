@@ -36,6 +36,15 @@ async function throttle(page, context) {
   return cdp;
 }
 
+/** Signs the studio in on the gallery's page with uploads throttled; returns the offsets of the PATCHes it sends. */
+async function openGalleryPage(page, context, studio, gallery) {
+  const offsets = watchPatches(page);
+  await loginAs(page, studio.email, studio.password);
+  await page.goto(`/dashboard/galleries/${gallery.id}`);
+  await throttle(page, context);
+  return offsets;
+}
+
 const percentOf = async (item) => Number((await item.locator("[data-role=percent]").textContent()).replace("%", ""));
 
 test("a large file uploads with a progress bar, pauses and resumes, and lands in the chosen folder", async () => {
@@ -44,10 +53,7 @@ test("a large file uploads with a progress bar, pauses and resumes, and lands in
   const { path, data } = fileOf("ceremony.mov", 30 * MiB, 3);
   await withPage(
     async (page, context) => {
-      const offsets = watchPatches(page);
-      await loginAs(page, studio.email, studio.password);
-      await page.goto(`/dashboard/galleries/${gallery.id}`);
-      await throttle(page, context);
+      const offsets = await openGalleryPage(page, context, studio, gallery);
       const card = page.getByTestId("large-upload");
       await card.getByRole("heading", { name: "Upload large files" }).waitFor();
       await card.getByLabel("Folder").fill("video/raw");
@@ -84,10 +90,7 @@ test("after a reload the same file resumes from the server's offset instead of s
   const { path, data } = fileOf("long-take.mp4", 30 * MiB, 9);
   await withPage(
     async (page, context) => {
-      const offsets = watchPatches(page);
-      await loginAs(page, studio.email, studio.password);
-      await page.goto(`/dashboard/galleries/${gallery.id}`);
-      await throttle(page, context);
+      const offsets = await openGalleryPage(page, context, studio, gallery);
       let card = page.getByTestId("large-upload");
       await card.getByLabel("Large files").setInputFiles(path);
       // Wait until the first 8 MiB chunk was confirmed (its PATCH answered), then reload.
